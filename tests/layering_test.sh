@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fails when a layer includes a header of a layer it must not depend on
+# (docs/DESIGN.md "Layers"). ir/ depends on nothing of ours; compiler/ on ir/;
+# verifier/ and codegen-bpf/ read IR and never parse YAML; loader/ reads only
+# what codegen-bpf/ writes; cli/ may use everything.
+set -euo pipefail
+root=${1:-.}
+status=0
+check() {
+  local layer=$1 allowed=$2
+  [ -d "$root/$layer" ] || return 0
+  while IFS= read -r line; do
+    file=${line%%:*}
+    header=$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$line")
+    dir=${header%%/*}
+    if [[ " $allowed " != *" $dir "* ]]; then
+      echo "layering violation: $file includes $header ($layer/ may include: $allowed)"
+      status=1
+    fi
+  done < <(grep -rHn --include='*.h' --include='*.cc' -E '^#include "[a-z-]+/' "$root/$layer" | grep -v '_test\.cc:' || true)
+}
+check ir "ir"
+check compiler "ir compiler"
+check verifier "ir verifier"
+check codegen-bpf "ir codegen-bpf"
+check loader "loader"
+check cli "ir compiler verifier codegen-bpf loader cli"
+if [ $status -eq 0 ]; then echo "layering: ok"; fi
+exit $status
