@@ -5,14 +5,31 @@
 #include "cli/lint_command.h"
 
 namespace polc::cli {
+namespace {
+
+constexpr const char* kDescription =
+    "polc: a compiler and static verifier for Kubernetes network policy (CiliumNetworkPolicy,\n"
+    "CiliumClusterwideNetworkPolicy, NetworkPolicy). It checks policies the way the API server and\n"
+    "the Cilium agent of the chosen version do, then lints what Cilium accepts but probably does not\n"
+    "do what was meant.";
+
+constexpr const char* kFooter = R"(Exit codes (every subcommand):
+  0  success
+  1  findings at or above --fail-on (or failed tests/properties)
+  2  usage error, bad config file, or unreadable/unparseable input
+
+Examples:
+  polc lint policies/
+  polc lint --format sarif policies/ > polc.sarif
+  polc lint --help
+
+Run 'polc <subcommand> --help' for its options. Reference: docs/CLI.md.)";
+
+}  // namespace
 
 int Main(int argc, char** argv) {
-  CLI::App app{
-      "polc: a compiler and static verifier for Kubernetes network policy (CiliumNetworkPolicy,\n"
-      "CiliumClusterwideNetworkPolicy, NetworkPolicy).\n\n"
-      "Exit codes: 0 success; 1 findings at or above --fail-on (or failed tests/properties);\n"
-      "2 usage error or unreadable input.",
-      "polc"};
+  CLI::App app{kDescription, "polc"};
+  app.footer(kFooter);
   app.require_subcommand(1);
   app.set_version_flag("--version", "polc 0.1.0");
   int exit_code = kExitOk;
