@@ -89,6 +89,11 @@ std::optional<compiler::Config> LoadConfig(const LintOptions& options) {
     std::error_code ec;
     std::filesystem::path cwd = std::filesystem::current_path(ec);
     if (!ec) path = compiler::FindConfigFile(cwd.string(), fs);
+    // Shown relative to the working directory, like the inputs.
+    if (path) {
+      std::filesystem::path relative = std::filesystem::proximate(*path, cwd, ec);
+      if (!ec && !relative.empty()) path = relative.string();
+    }
   }
   if (!path) return compiler::Config{};
   constexpr uint64_t kMaxConfigBytes = 1 << 20;
@@ -105,6 +110,11 @@ std::optional<compiler::Config> LoadConfig(const LintOptions& options) {
   Findings findings;
   findings.active = sink.diagnostics();
   ir::SortDiagnostics(findings.active);
+  // The rules' own help speaks of policies and the API server; point at the
+  // config reference instead.
+  for (ir::Diagnostic& d : findings.active) {
+    if (d.hint.empty()) d.hint = "docs/CLI.md lists every key of .polc.yaml and its values";
+  }
   RenderInput input{files, findings, Summarize(findings, 1, 0), false};
   // Only the findings: a summary line would count the config as a linted file.
   fmt::print(stderr, "{}", RenderText(input, TextOptions{.color = ColorFor(options, stderr), .summary = false}));

@@ -143,8 +143,13 @@ TEST_CASE("cli: config errors exit 2 with did-you-mean and position", "[cli]") {
   CHECK(run.exit_code == 2);
   CHECK(run.output.find(".polc.yaml:2:13: error: unknown rule id 'empty-rul' in rules.disable; did you mean "
                         "'empty-rule'?") != std::string::npos);
-  CHECK(run.output.find(".polc.yaml:3:1: error: unknown field 'ignorPaths' in the config file; did you mean "
+  CHECK(run.output.find("\n.polc.yaml:3:1: error: unknown field 'ignorPaths' in the config file; did you mean "
                         "'ignorePaths'?") != std::string::npos);
+  // Found in a parent: shown relative to the working directory.
+  tmp.Write("sub/ok.yaml", kClean);
+  CommandResult below = Polc(tmp.path() + "/sub", "lint ok.yaml");
+  CHECK(below.exit_code == 2);
+  CHECK(below.output.starts_with("../.polc.yaml:2:13: error: "));
 }
 
 TEST_CASE("cli: config ignorePaths and ciliumVersion apply", "[cli]") {
@@ -178,6 +183,44 @@ TEST_CASE("cli: annotation suppressions are counted and shown with their reason"
   INFO(typo.output);
   CHECK(typo.exit_code == 1);
   CHECK(typo.output.find("did you mean 'polc.io/ignore-empty-rule'? [unknown-suppression]") != std::string::npos);
+}
+
+TEST_CASE("cli: a real lint finding is suppressed by its annotation (semantics 3.3)", "[cli]") {
+  TempDir tmp;
+  // An ingress rule with only toPorts admits every identity: l4-only-allows-world.
+  std::string policy = R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: metrics
+  namespace: shop
+ANNOTATIONS
+spec:
+  endpointSelector:
+    matchLabels:
+      app: backend
+  ingress:
+    - toPorts:
+        - ports:
+            - port: "9090"
+              protocol: TCP
+)";
+  auto with = [&](const std::string& annotations) {
+    std::string text = policy;
+    text.replace(text.find("ANNOTATIONS\n"), 12, annotations);
+    return text;
+  };
+  tmp.Write("plain.yaml", with(""));
+  tmp.Write("annotated.yaml",
+            with("  annotations:\n    polc.io/ignore-l4-only-allows-world: \"metrics are public\"\n"));
+  CommandResult plain = Polc(tmp.path(), "lint --fail-on warning plain.yaml");
+  INFO(plain.output);
+  CHECK(plain.exit_code == 1);
+  CHECK(plain.output.find("[l4-only-allows-world]") != std::string::npos);
+  CommandResult annotated = Polc(tmp.path(), "lint --fail-on warning --show-suppressed annotated.yaml");
+  INFO(annotated.output);
+  CHECK(annotated.exit_code == 0);
+  CHECK(annotated.output.find("reason: metrics are public") != std::string::npos);
+  CHECK(annotated.output.find(", 1 suppressed\n") != std::string::npos);
 }
 
 TEST_CASE("cli: json, sarif and github formats from the binary", "[cli]") {
