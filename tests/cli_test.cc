@@ -260,7 +260,7 @@ TEST_CASE("cli: --color and NO_COLOR", "[cli]") {
   }
 }
 
-TEST_CASE("cli: --list-rules formats, and docs/RULES.md is up to date", "[cli]") {
+TEST_CASE("cli: --list-rules formats, and docs/RULES.md is up to date", "[cli][rules-doc]") {
   TempDir tmp;
   CommandResult text = Polc(tmp.path(), "lint --list-rules");
   CHECK(text.exit_code == 0);
@@ -270,7 +270,8 @@ TEST_CASE("cli: --list-rules formats, and docs/RULES.md is up to date", "[cli]")
   CommandResult markdown = RunCommand(Binary() + " lint --list-rules --format markdown");
   REQUIRE(markdown.exit_code == 0);
   std::string expected = Golden(SourceDir() + "/docs/RULES.md", markdown.output);
-  INFO("docs/RULES.md is stale: regenerate with `build/polc lint --list-rules --format markdown > docs/RULES.md`");
+  INFO("docs/RULES.md is stale: regenerate with scripts/rebase-goldens.sh '[rules-doc]' or "
+       "`build/polc lint --list-rules --format markdown > docs/RULES.md`");
   CHECK(markdown.output == expected);
 }
 
