@@ -163,6 +163,31 @@ TEST_CASE("cli: config ignorePaths and ciliumVersion apply", "[cli]") {
   CHECK(run.output.find("1 file,") != std::string::npos);
 }
 
+TEST_CASE("cli: Cilium version precedence is flag, then config, then 1.19 (semantics 6.4, 10)", "[cli]") {
+  TempDir tmp;
+  // `**.` means one or more labels only since 1.19: fqdn-double-star before.
+  tmp.Write("fqdn.yaml", R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: fq
+  namespace: a
+spec:
+  endpointSelector: {}
+  egress:
+    - toFQDNs:
+        - matchPattern: "**.example.com"
+)");
+  auto double_star = [&](const std::string& args) {
+    CommandResult run = Polc(tmp.path(), "lint " + args + " fqdn.yaml");
+    return run.output.find("[fqdn-double-star]") != std::string::npos;
+  };
+  CHECK_FALSE(double_star(""));  // default 1.19
+  CHECK(double_star("--cilium-version 1.18"));
+  tmp.Write(".polc.yaml", "ciliumVersion: \"1.17\"\n");
+  CHECK(double_star(""));
+  CHECK_FALSE(double_star("--cilium-version v1.20"));
+}
+
 TEST_CASE("cli: annotation suppressions are counted and shown with their reason", "[cli]") {
   TempDir tmp;
   // The unknown-suppression warning of the first annotation is itself
