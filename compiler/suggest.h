@@ -8,7 +8,7 @@
 
 namespace polc::compiler {
 
-// Levenshtein distance, case-sensitive.
+// Edit distance (Levenshtein plus adjacent transpositions), case-sensitive.
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The closest candidate, if it is close enough to be a plausible typo:
