@@ -69,7 +69,8 @@ std::string RenderSarif(const RenderInput& input) {
   Json driver;
   driver["name"] = "polc";
   driver["version"] = kPolcVersion;
-  driver["informationUri"] = kInformationUri;
+  // No informationUri: it is optional in SARIF 2.1.0 and polc has no public
+  // home page yet; a made-up address would send users nowhere.
   driver["rules"] = Json::array();
   for (const ir::RuleInfo& info : ir::AllRules()) driver["rules"].push_back(RuleJson(info));
 

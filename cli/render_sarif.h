@@ -13,8 +13,6 @@
 namespace polc::cli {
 
 inline constexpr std::string_view kPolcVersion = "0.1.0";
-// Where SARIF viewers link for the tool; docs/RULES.md lives below it.
-inline constexpr std::string_view kInformationUri = "https://github.com/polc-dev/polc";
 
 std::string RenderSarif(const RenderInput& input);
 

@@ -160,7 +160,6 @@ TEST_CASE("render: sarif with no findings still has a results array", "[render]"
         "driver": {
           "name": "polc",
           "version": "0.1.0",
-          "informationUri": "https://github.com/polc-dev/polc",
           "rules": "<rules>"
         }
       },
