@@ -144,7 +144,9 @@ struct PortProtocol {
   Protocol protocol = Protocol::kAny;
   bool protocol_given = false;  // false when `protocol` was omitted (means ANY)
   SourceLocation location;
-  SourceLocation port_location;
+  SourceLocation port_location;      // unset when `port` is absent
+  SourceLocation end_port_location;  // unset when `endPort` is absent
+  SourceLocation protocol_location;  // unset when `protocol` is absent
   bool operator==(const PortProtocol&) const = default;
 };
 
@@ -264,6 +266,15 @@ struct Authentication {
 
 enum class Direction { kIngress, kEgress };
 
+// Where each optional field of a PeerRule was written (the key), so findings
+// about a present-but-empty list (`fromEndpoints: []`) have a place to point
+// at. Unset (file == kNoFile) when the field is absent.
+struct PeerFieldLocations {
+  SourceLocation endpoints, requires_, cidr, cidr_set, entities, nodes, groups, services, fqdns;
+  SourceLocation to_ports, icmps, authentication;
+  bool operator==(const PeerFieldLocations&) const = default;
+};
+
 // One element of `ingress`, `ingressDeny`, `egress` or `egressDeny`. Cilium
 // creates one policy entry per element (cilium-semantics.md 3.1). Peer
 // fields use from*/to* names by direction; the IR stores them once.
@@ -285,6 +296,7 @@ struct PeerRule {
   std::optional<std::vector<IcmpRule>> icmps;
   std::optional<Authentication> authentication;  // allow rules only
   SourceLocation location;
+  PeerFieldLocations field_locations;
 
   bool HasL3() const {
     return endpoints || requires_ || cidr || cidr_set || entities || nodes || groups || services || fqdns;
@@ -312,6 +324,10 @@ struct Rule {
   std::string description;
   std::optional<Located> log;
   SourceLocation location;
+  // Keys of the four sections (unset when absent), e.g. for `ingress: []`.
+  SourceLocation ingress_location, ingress_deny_location, egress_location, egress_deny_location;
+  SourceLocation description_location;
+  bool from_specs = false;  // an element of `specs` rather than `spec`
   bool operator==(const Rule&) const = default;
 };
 
