@@ -808,3 +808,33 @@ TEST_CASE("cnp corpus: no schema errors at 1.19 except verified ones", "[lower_c
 
 }  // namespace
 }  // namespace polc::compiler
+
+namespace polc::compiler {
+namespace {
+
+TEST_CASE("cnp 3.3: null is absent, [] is present; auth is a did-you-mean for authentication", "[lower_cilium]") {
+  LoadResult r = LoadCnp(R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p}
+spec:
+  endpointSelector: {}
+  ingress: [{fromEndpoints: null, toPorts: []}]
+  egress: ~
+  egressDeny:
+  - auth: {mode: required}
+)");
+  const ir::Rule& rule = OnlyRule(r);
+  CHECK_FALSE(rule.egress);
+  CHECK_FALSE(rule.egress_location.Known());
+  const ir::PeerRule& in = rule.ingress->at(0);
+  CHECK_FALSE(in.endpoints);
+  REQUIRE(in.to_ports);
+  CHECK(in.to_ports->empty());
+  auto unknown = Findings(r, RuleId::kUnknownField);
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0].message.find("did you mean 'authentication'?") != std::string::npos);
+  CHECK(HasAt(r, RuleId::kUnknownField, 9, 5));
+}
+
+}  // namespace
+}  // namespace polc::compiler
