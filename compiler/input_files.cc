@@ -95,6 +95,41 @@ const FileSystem& RealFileSystem() {
   return fs;
 }
 
+FileSystem::Type MemoryFileSystem::Stat(const std::string& path) const {
+  if (files_.count(path)) return Type::kFile;
+  std::string prefix = path.ends_with("/") ? path : path + "/";
+  auto it = files_.lower_bound(prefix);
+  return it != files_.end() && it->first.starts_with(prefix) ? Type::kDirectory : Type::kMissing;
+}
+
+std::vector<std::string> MemoryFileSystem::List(const std::string& directory) const {
+  std::string prefix = directory.ends_with("/") ? directory : directory + "/";
+  std::vector<std::string> out;
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.starts_with(prefix); ++it) {
+    size_t slash = it->first.find('/', prefix.size());
+    std::string entry = it->first.substr(0, slash);  // a file, or the subfolder it is in
+    if (out.empty() || out.back() != entry) out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::optional<uint64_t> MemoryFileSystem::Size(const std::string& path) const {
+  auto it = files_.find(path);
+  if (it == files_.end()) return std::nullopt;
+  return it->second.size();
+}
+
+std::optional<std::string> MemoryFileSystem::Read(const std::string& path, uint64_t limit) const {
+  auto it = files_.find(path);
+  if (it == files_.end()) return std::nullopt;
+  return it->second.substr(0, std::min<uint64_t>(limit, it->second.size()) + 1);
+}
+
+std::optional<std::string> MemoryFileSystem::ReadStdin(uint64_t limit) const {
+  if (!stdin_) return std::nullopt;
+  return stdin_->substr(0, std::min<uint64_t>(limit, stdin_->size()) + 1);
+}
+
 bool GlobMatch(std::string_view pattern, std::string_view path) {
   // Iterative matcher with backtracking for '*' and '**'.
   if (pattern.empty()) return path.empty();

@@ -4,6 +4,7 @@
 // checked here, before any parser sees the bytes.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,25 @@ class FileSystem {
 
 // The real file system (std::filesystem + iostreams).
 const FileSystem& RealFileSystem();
+
+// Files held in memory, for LoadText and tests: in-memory text then goes
+// through exactly the size and encoding checks that files on disk get.
+// Folders exist implicitly: "a/b.yaml" makes "a" a folder.
+class MemoryFileSystem final : public FileSystem {
+ public:
+  void AddFile(std::string path, std::string contents) { files_[std::move(path)] = std::move(contents); }
+  void SetStdin(std::string contents) { stdin_ = std::move(contents); }
+
+  Type Stat(const std::string& path) const override;
+  std::vector<std::string> List(const std::string& directory) const override;
+  std::optional<uint64_t> Size(const std::string& path) const override;
+  std::optional<std::string> Read(const std::string& path, uint64_t limit) const override;
+  std::optional<std::string> ReadStdin(uint64_t limit) const override;
+
+ private:
+  std::map<std::string, std::string, std::less<>> files_;
+  std::optional<std::string> stdin_;
+};
 
 struct CollectOptions {
   InputLimits limits;

@@ -143,9 +143,19 @@ LoadResult Load(const std::vector<std::string>& paths, const LoadOptions& option
 }
 
 LoadResult LoadText(std::string_view name, std::string_view text, const LoadOptions& options) {
+  // Through the same collection step as files, so in-memory text gets the
+  // same size, binary and UTF-8 checks (and byte-order-mark handling).
+  MemoryFileSystem fs;
+  if (name == "-") {
+    fs.SetStdin(std::string(text));
+  } else {
+    fs.AddFile(std::string(name), std::string(text));
+  }
+  CollectOptions collect = options.collect;
+  collect.ignore_globs.clear();  // the caller asked for this text explicitly
   LoadResult result;
-  ir::FileId id = result.files.Add(std::string(name), std::string(text));
-  ParseAll(result, {id}, options);
+  std::vector<ir::FileId> ids = CollectInputs({std::string(name)}, collect, fs, result.files, result.sink);
+  ParseAll(result, ids, options);
   return result;
 }
 

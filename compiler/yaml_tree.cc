@@ -1,5 +1,7 @@
 #include "compiler/yaml_tree.h"
 
+#include "compiler/yaml_prescan.h"
+
 #include <exception>
 #include <sstream>
 #include <unordered_map>
@@ -90,8 +92,8 @@ struct LimitExceeded {
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlFile& out, const InputLimits& limits, ir::DiagnosticSink& sink)
-      : out_(out), limits_(limits), sink_(sink) {}
+  TreeBuilder(std::string_view text, YamlFile& out, const InputLimits& limits, ir::DiagnosticSink& sink)
+      : text_(text), out_(out), limits_(limits), sink_(sink) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     stack_.clear();
@@ -112,11 +114,13 @@ class TreeBuilder : public YAML::EventHandler {
     if (open_.count(target)) {
       throw LimitExceeded{ir::RuleId::kYamlTooLarge, Loc(mark), "an alias refers to a node that contains it"};
     }
+    alias_nodes_ += target->expanded_size;
     Count(target->expanded_size, mark);
     AttachExisting(target);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (tag == "!") CheckQuoteClosed(mark);
     YamlNode& node = NewNode(YamlNode::Kind::kScalar, mark);
     node.scalar = value;
     SetTag(node, tag);
@@ -146,11 +150,40 @@ class TreeBuilder : public YAML::EventHandler {
   void Count(uint64_t nodes, const YAML::Mark& mark) {
     total_nodes_ += nodes;
     if (total_nodes_ > limits_.max_nodes) {
+      // Only blame aliases when they make up most of the count.
+      bool bomb = alias_nodes_ * 2 > total_nodes_;
       throw LimitExceeded{ir::RuleId::kYamlTooLarge, Loc(mark),
-                          fmt::format("the file expands to more than {} YAML nodes (aliases counted in full); "
-                                      "this looks like an alias bomb",
-                                      limits_.max_nodes)};
+                          bomb ? fmt::format("the file expands to more than {} YAML nodes (aliases counted in full); "
+                                             "this looks like an alias bomb",
+                                             limits_.max_nodes)
+                               : fmt::format("the file has more than {} YAML nodes", limits_.max_nodes)};
     }
+  }
+
+  // yaml-cpp 0.7 accepts a quoted scalar that is never closed when a line
+  // break follows the opening quote somewhere (`name: "abc` + newline + EOF),
+  // silently swallowing the rest of the file into the string. `mark` is where
+  // the scalar starts; find its closing quote in the text ourselves.
+  void CheckQuoteClosed(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return;
+    size_t start = static_cast<size_t>(mark.pos);
+    char quote = text_[start];
+    if (quote != '"' && quote != '\'') return;  // a block scalar or an explicit tag
+    for (size_t k = start + 1; k < text_.size(); ++k) {
+      if (quote == '"' && text_[k] == '\\') {
+        ++k;
+      } else if (text_[k] == quote) {
+        if (quote == '\'' && k + 1 < text_.size() && text_[k + 1] == '\'') {
+          ++k;
+          continue;
+        }
+        return;
+      }
+    }
+    throw LimitExceeded{ir::RuleId::kYamlSyntax, Loc(mark),
+                        fmt::format("YAML syntax error: the quoted string that starts here is never closed "
+                                    "(no matching {} before the end of the file)",
+                                    quote == '"' ? "\"" : "'")};
   }
 
   YamlNode& NewNode(YamlNode::Kind kind, const YAML::Mark& mark) {
@@ -266,6 +299,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
+  std::string_view text_;
   YamlFile& out_;
   const InputLimits& limits_;
   ir::DiagnosticSink& sink_;
@@ -275,6 +309,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::unordered_map<YAML::anchor_t, YamlNode*> anchors_;
   std::unordered_set<const YamlNode*> open_;
   uint64_t total_nodes_ = 0;
+  uint64_t alias_nodes_ = 0;  // of total_nodes_, those added by expanding aliases
 };
 
 }  // namespace
@@ -316,8 +351,13 @@ std::string_view YamlNode::TypeName() const {
 ParseOutcome ParseYaml(std::string_view text, ir::FileId file, const InputLimits& limits, ir::DiagnosticSink& sink) {
   ParseOutcome outcome;
   outcome.file.file = file;
+  if (auto problem = PrescanFlowCollections(text, limits)) {
+    sink.Report(problem->rule, {file, problem->line, problem->column}, problem->message);
+    outcome.ok = false;
+    return outcome;
+  }
   std::istringstream stream{std::string(text)};
-  TreeBuilder builder(outcome.file, limits, sink);
+  TreeBuilder builder(text, outcome.file, limits, sink);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
