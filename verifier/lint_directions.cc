@@ -48,7 +48,8 @@ void LintEmptyDirections(const LintContext& ctx, const ir::Policy& policy) {
                                     "Write `{0}: [{{}}]` (one empty rule) to deny all {0} traffic; enableDefaultDeny "
                                     "alone does not help, because it only applies to the entries of a non-empty list.",
                                     section.name);
-      ctx.Report(policy, ir::RuleId::kEmptyDirectionNoEffect, rule.location, std::move(message), std::move(hint));
+      ctx.Report(policy, ir::RuleId::kEmptyDirectionNoEffect, Either(section.key_location, rule.location),
+                 std::move(message), std::move(hint));
     }
   }
 }

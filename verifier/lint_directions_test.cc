@@ -43,14 +43,19 @@ std::vector<ir::PeerRule> DnsEgress() {
 }
 
 TEST_CASE("3.2: CNP `ingress: []` has no effect and is reported at the rule", "[lint][directions]") {
-  const auto diagnostics = Lint(Cnp({WebRule(std::vector<ir::PeerRule>{}, DnsEgress())}));
+  ir::Rule rule = WebRule(std::vector<ir::PeerRule>{}, DnsEgress());
+  rule.ingress_location = At(8, 3);  // the `ingress` key
+  auto diagnostics = Lint(Cnp({rule}));
   REQUIRE(Count(diagnostics, RuleId::kEmptyDirectionNoEffect) == 1);
   const ir::Diagnostic& d = *Find(diagnostics, RuleId::kEmptyDirectionNoEffect);
-  CHECK(d.location == At(4));
+  CHECK(d.location == At(8, 3));
   CHECK(d.object == 7);
   CHECK(d.severity == ir::Severity::kWarning);
   CHECK_THAT(d.message, Catch::Contains("`ingress: []`"));
   CHECK_THAT(d.hint, Catch::Contains("`ingress: [{}]`"));
+  // Without a key location (IR built by hand), the rule's location.
+  rule.ingress_location = {};
+  CHECK(Find(Lint(Cnp({rule})), RuleId::kEmptyDirectionNoEffect)->location == At(4));
 }
 
 TEST_CASE("3.2: `ingress: [{}]` is the working default deny and is not reported", "[lint][directions]") {

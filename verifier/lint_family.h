@@ -65,12 +65,18 @@ bool IsCilium(const ir::Policy& policy);  // CNP or CCNP
 struct RuleSection {
   std::string_view name;  // "ingress", "ingressDeny", "egress", "egressDeny"
   const std::optional<std::vector<ir::PeerRule>>* rules;
+  ir::SourceLocation key_location;  // of the section's key; unknown when absent
 };
 std::array<RuleSection, 4> Sections(const ir::Rule& rule);
 
 // Calls `visit` for every element of ingress/ingressDeny/egress/egressDeny of
 // every rule of a CNP/CCNP (nothing for a NetworkPolicy).
 void ForEachPeerRule(const ir::Policy& policy, const std::function<void(const ir::Rule&, const ir::PeerRule&)>& visit);
+
+// `preferred` if known, else `fallback`.
+inline ir::SourceLocation Either(ir::SourceLocation preferred, ir::SourceLocation fallback) {
+  return preferred.Known() ? preferred : fallback;
+}
 
 // The YAML name of a peer field in a rule's direction: PeerFieldName(peer,
 // "Endpoints") is "fromEndpoints" on ingress, "toEndpoints" on egress.

@@ -1,6 +1,6 @@
 // FQDN lints over toFQDNs and DNS L7 rules (rules.dns), cilium-semantics.md 6:
 //   fqdn-never-matches  names/patterns no DNS name can match
-//   fqdn-too-broad      patterns whose only fixed part is at most one label
+//   fqdn-too-broad      toFQDNs patterns whose only fixed part is at most one label
 //   fqdn-double-star    `**.` before 1.19, and `**` where it is just `*`
 //
 // Matching model (6.1-6.4): names and patterns are lower-cased and given a
@@ -120,7 +120,11 @@ void Check(const LintContext& ctx, const ir::Policy& policy, const FqdnText& fqd
     return;
   }
   if (!fqdn.pattern()) return;
-  if (std::string reason = TooBroadReason(ctx, name); !reason.empty()) {
+  // Only toFQDNs decides which destinations are allowed. A DNS rule only
+  // filters which queries the proxy answers, and `matchPattern: "*"` there is
+  // the documented way to let toFQDNs see every response (6.6; Cilium's own
+  // examples use it throughout), so breadth in rules.dns is not reported.
+  if (std::string reason = fqdn.field == "toFQDNs" ? TooBroadReason(ctx, name) : std::string(); !reason.empty()) {
     ctx.Report(policy, ir::RuleId::kFqdnTooBroad, fqdn.location,
                fmt::format("matchPattern `{}` in {} is too broad: {} (cilium-semantics.md 6.2, 6.3)", fqdn.text,
                            fqdn.field, reason),

@@ -78,13 +78,20 @@ TEST_CASE("6.4: `**` that is not a leading prefix behaves like `*`", "[lint][fqd
   CHECK(Lint(ToFqdn(MatchPattern("api.*.example.com", 9)), Version(1, 19)).empty());
 }
 
-TEST_CASE("6: DNS L7 rules (rules.dns) are linted like toFQDNs", "[lint][fqdn]") {
-  const auto diagnostics = Lint(DnsRule(MatchPattern("*.org", 9)));
-  REQUIRE(Count(diagnostics, RuleId::kFqdnTooBroad) == 1);
-  CHECK_THAT(Find(diagnostics, RuleId::kFqdnTooBroad)->message, Catch::Contains("rules.dns"));
-  const auto fine = Lint(DnsRule(MatchPattern("*.example.org", 9)));
-  INFO(Summary(fine));
-  CHECK(fine.empty());
+TEST_CASE("6.6: DNS L7 rules (rules.dns) are checked for names that never match", "[lint][fqdn]") {
+  const auto diagnostics = Lint(DnsRule(MatchPattern("api..example.org", 9)));
+  REQUIRE(Count(diagnostics, RuleId::kFqdnNeverMatches) == 1);
+  CHECK_THAT(Find(diagnostics, RuleId::kFqdnNeverMatches)->message, Catch::Contains("rules.dns"));
+  CHECK(Count(Lint(DnsRule(MatchPattern("**.example.org", 9)), Version(1, 18)), RuleId::kFqdnDoubleStar) == 1);
+}
+
+TEST_CASE("6.6: `matchPattern: \"*\"` in rules.dns is the documented DNS visibility rule, not too broad",
+          "[lint][fqdn]") {
+  for (const char* pattern : {"*", "*.org"}) {
+    const auto diagnostics = Lint(DnsRule(MatchPattern(pattern, 9)));
+    INFO(pattern << ": " << Summary(diagnostics));
+    CHECK(diagnostics.empty());
+  }
 }
 
 }  // namespace

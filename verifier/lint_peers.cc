@@ -26,9 +26,9 @@ bool NonEmpty(const auto& list) {
 }
 
 void ReportSelectsNothing(const LintContext& ctx, const ir::Policy& policy, const ir::PeerRule& peer,
-                          std::string_view suffix) {
+                          std::string_view suffix, ir::SourceLocation key) {
   const std::string field = PeerFieldName(peer, suffix);
-  ctx.Report(policy, ir::RuleId::kEmptyPeerList, peer.location,
+  ctx.Report(policy, ir::RuleId::kEmptyPeerList, Either(key, peer.location),
              fmt::format("`{}: []` is an empty list: Cilium selects no peer from it, so this rule {} nothing "
                          "(cilium-semantics.md 3.3)",
                          field, peer.deny ? "denies" : "allows"),
@@ -37,12 +37,12 @@ void ReportSelectsNothing(const LintContext& ctx, const ir::Policy& policy, cons
 }
 
 void ReportNotAConstraint(const LintContext& ctx, const ir::Policy& policy, const ir::PeerRule& peer,
-                          std::string_view field) {
+                          std::string_view field, ir::SourceLocation key) {
   const bool has_l4 = NonEmpty(peer.to_ports) || NonEmpty(peer.icmps);
   std::string effect = has_l4
                            ? "with toPorts/icmps the rule then allows those ports to every destination, world included"
                            : "the rule selects no peer";
-  ctx.Report(policy, ir::RuleId::kEmptyPeerList, peer.location,
+  ctx.Report(policy, ir::RuleId::kEmptyPeerList, Either(key, peer.location),
              fmt::format("`{}: []` is an empty list, and Cilium does not count an empty {} as an L3 constraint: "
                          "{} (cilium-semantics.md 3.3, code reading)",
                          field, field, effect),
@@ -50,14 +50,15 @@ void ReportNotAConstraint(const LintContext& ctx, const ir::Policy& policy, cons
 }
 
 void LintPeerRule(const LintContext& ctx, const ir::Policy& policy, const ir::PeerRule& peer) {
-  if (IsEmpty(peer.endpoints)) ReportSelectsNothing(ctx, policy, peer, "Endpoints");
-  if (IsEmpty(peer.nodes)) ReportSelectsNothing(ctx, policy, peer, "Nodes");
-  if (IsEmpty(peer.entities)) ReportSelectsNothing(ctx, policy, peer, "Entities");
-  if (IsEmpty(peer.cidr)) ReportSelectsNothing(ctx, policy, peer, "CIDR");
-  if (IsEmpty(peer.cidr_set)) ReportSelectsNothing(ctx, policy, peer, "CIDRSet");
-  if (IsEmpty(peer.services)) ReportNotAConstraint(ctx, policy, peer, "toServices");
-  if (IsEmpty(peer.fqdns)) ReportNotAConstraint(ctx, policy, peer, "toFQDNs");
-  if (IsEmpty(peer.groups)) ReportNotAConstraint(ctx, policy, peer, PeerFieldName(peer, "Groups"));
+  const ir::PeerFieldLocations& at = peer.field_locations;
+  if (IsEmpty(peer.endpoints)) ReportSelectsNothing(ctx, policy, peer, "Endpoints", at.endpoints);
+  if (IsEmpty(peer.nodes)) ReportSelectsNothing(ctx, policy, peer, "Nodes", at.nodes);
+  if (IsEmpty(peer.entities)) ReportSelectsNothing(ctx, policy, peer, "Entities", at.entities);
+  if (IsEmpty(peer.cidr)) ReportSelectsNothing(ctx, policy, peer, "CIDR", at.cidr);
+  if (IsEmpty(peer.cidr_set)) ReportSelectsNothing(ctx, policy, peer, "CIDRSet", at.cidr_set);
+  if (IsEmpty(peer.services)) ReportNotAConstraint(ctx, policy, peer, "toServices", at.services);
+  if (IsEmpty(peer.fqdns)) ReportNotAConstraint(ctx, policy, peer, "toFQDNs", at.fqdns);
+  if (IsEmpty(peer.groups)) ReportNotAConstraint(ctx, policy, peer, PeerFieldName(peer, "Groups"), at.groups);
 }
 
 }  // namespace

@@ -19,10 +19,11 @@ ir::Policy WithEgress(ir::PeerRule peer) {
 TEST_CASE("3.3: `fromEndpoints: []` selects nothing", "[lint][peers]") {
   ir::PeerRule peer = Ingress(6);
   peer.endpoints = std::vector<ir::LabelSelector>{};
+  peer.field_locations.endpoints = At(6, 5);  // the `fromEndpoints` key
   const auto diagnostics = Lint(WithIngress(peer));
   REQUIRE(Count(diagnostics, RuleId::kEmptyPeerList) == 1);
   const ir::Diagnostic& d = *Find(diagnostics, RuleId::kEmptyPeerList);
-  CHECK(d.location == At(6));
+  CHECK(d.location == At(6, 5));
   CHECK(d.object == 7);
   CHECK_THAT(d.message, Catch::Contains("`fromEndpoints: []`") && Catch::Contains("allows nothing"));
   CHECK_THAT(d.hint, Catch::Contains("`fromEndpoints: [{}]`"));
@@ -50,6 +51,7 @@ TEST_CASE("3.3: every empty peer kind is reported under its own YAML name", "[li
   egress.endpoints = std::vector<ir::LabelSelector>{};
   const auto out = Lint(WithEgress(egress));
   REQUIRE(Count(out, RuleId::kEmptyPeerList) == 1);
+  CHECK(Find(out, RuleId::kEmptyPeerList)->location == At(6));  // no key location: the rule element
   CHECK_THAT(Find(out, RuleId::kEmptyPeerList)->message, Catch::Contains("`toEndpoints: []`"));
 }
 

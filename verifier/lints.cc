@@ -55,8 +55,10 @@ bool IsCilium(const ir::Policy& policy) {
 }
 
 std::array<RuleSection, 4> Sections(const ir::Rule& rule) {
-  return {RuleSection{"ingress", &rule.ingress}, RuleSection{"ingressDeny", &rule.ingress_deny},
-          RuleSection{"egress", &rule.egress}, RuleSection{"egressDeny", &rule.egress_deny}};
+  return {RuleSection{"ingress", &rule.ingress, rule.ingress_location},
+          RuleSection{"ingressDeny", &rule.ingress_deny, rule.ingress_deny_location},
+          RuleSection{"egress", &rule.egress, rule.egress_location},
+          RuleSection{"egressDeny", &rule.egress_deny, rule.egress_deny_location}};
 }
 
 void ForEachPeerRule(const ir::Policy& policy, const std::function<void(const ir::Rule&, const ir::PeerRule&)>& visit) {
