@@ -39,6 +39,12 @@ constexpr FieldAlias kEgressAliases[] = {
     {"toPorts", "ports", "NetworkPolicy lists ports under 'ports'"},
 };
 
+// A `null` list item decodes to the zero value of its Go struct, so it is
+// read like `{}` (Kubernetes' JSON conventions).
+bool IsNullItem(const YamlNode& node) {
+  return node.IsNull() || (node.IsScalar() && node.Resolve() == ScalarType::kNull);
+}
+
 std::optional<ir::LabelSelector> SelectorField(const FieldReader& reader, std::string_view key, LowerContext& ctx) {
   const YamlNode* node = reader.Get(key);
   if (node == nullptr) return std::nullopt;
@@ -80,6 +86,14 @@ std::optional<ir::IpBlock> LowerIpBlock(const YamlNode& node, LowerContext& ctx)
 }
 
 std::optional<ir::NetworkPolicyPeer> LowerPeer(const YamlNode& node, std::string_view what, LowerContext& ctx) {
+  if (IsNullItem(node)) {
+    ctx.Report(ir::RuleId::kMissingField, node.location,
+               fmt::format("{} is null, so it specifies no peer; {}", what, kRejects),
+               "give podSelector, namespaceSelector or ipBlock");
+    ir::NetworkPolicyPeer peer;
+    peer.location = node.location;
+    return peer;
+  }
   FieldReader reader(node, what, {"podSelector", "namespaceSelector", "ipBlock"}, ctx);
   if (!reader.ok()) return std::nullopt;
   ir::NetworkPolicyPeer peer;
@@ -126,10 +140,11 @@ std::optional<std::string> LowerPortValue(const YamlNode& node, LowerContext& ct
 }
 
 std::optional<ir::NetworkPolicyPort> LowerPort(const YamlNode& node, LowerContext& ctx) {
-  FieldReader reader(node, "a NetworkPolicy port", {"protocol", "port", "endPort"}, ctx);
-  if (!reader.ok()) return std::nullopt;
   ir::NetworkPolicyPort port;
   port.location = node.location;
+  if (IsNullItem(node)) return port;  // TCP, all ports
+  FieldReader reader(node, "a NetworkPolicy port", {"protocol", "port", "endPort"}, ctx);
+  if (!reader.ok()) return std::nullopt;
   if (std::optional<std::string> protocol = reader.String("protocol")) {
     static constexpr std::string_view kProtocols[] = {"TCP", "UDP", "SCTP"};
     if (std::find(std::begin(kProtocols), std::end(kProtocols), *protocol) != std::end(kProtocols)) {
@@ -167,13 +182,14 @@ std::optional<ir::NetworkPolicyPort> LowerPort(const YamlNode& node, LowerContex
 }
 
 ir::NetworkPolicyRule LowerRule(const YamlNode& node, ir::Direction direction, LowerContext& ctx) {
+  ir::NetworkPolicyRule rule;
+  rule.location = node.location;
+  if (IsNullItem(node)) return rule;
   bool ingress = direction == ir::Direction::kIngress;
   std::string_view peers_key = ingress ? "from" : "to";
   FieldReader reader(
       node, ingress ? "an ingress rule" : "an egress rule", {peers_key, "ports"}, ctx,
       ingress ? std::span<const FieldAlias>(kIngressAliases) : std::span<const FieldAlias>(kEgressAliases));
-  ir::NetworkPolicyRule rule;
-  rule.location = node.location;
   if (const YamlNode* peers = reader.List(peers_key)) {
     rule.peers.emplace();
     std::string what = fmt::format("a '{}' peer", peers_key);
@@ -241,8 +257,15 @@ std::optional<ir::NetworkPolicySpec> LowerSpec(const FieldReader& root, LowerCon
   ir::NetworkPolicySpec out;
   out.location = node->location;
   out.pod_selector.location = node->location;
-  if (spec.Require("podSelector")) {
+  if (spec.Has("podSelector")) {
     if (auto selector = SelectorField(spec, "podSelector", ctx)) out.pod_selector = std::move(*selector);
+  } else {
+    // The OpenAPI schema marks it required (kubectl's validation rejects the
+    // object); decoded without it, the selector is {} and selects every pod
+    // of the namespace, which is rarely what an omission meant.
+    ctx.Report(ir::RuleId::kMissingField, node->location,
+               "spec.podSelector is required; without it the policy would select every pod in its namespace",
+               "add `podSelector: {}` to select every pod on purpose, or a matchLabels selector");
   }
   out.ingress = LowerRules(spec, ir::Direction::kIngress, ctx);
   out.egress = LowerRules(spec, ir::Direction::kEgress, ctx);

@@ -183,6 +183,19 @@ TEST_CASE("NetworkPolicy: absent and empty lists stay distinct (semantics 2.4)",
     REQUIRE(empty.has_value());
     CHECK(empty->empty());
   }
+  SECTION("null list items read as {} (Kubernetes JSON decoding)") {
+    LoadResult result = LoadYaml(Knp("  podSelector: {}\n  ingress:\n  - null\n  - ports: [~]\n    from: [null]\n"));
+    INFO(Describe(result));
+    const auto& rules = *Spec(result).ingress;
+    REQUIRE(rules.size() == 2);
+    CHECK_FALSE(rules[0].peers.has_value());
+    REQUIRE(rules[1].ports->size() == 1);
+    CHECK(rules[1].ports->at(0).protocol == ir::Protocol::kTcp);
+    CHECK_FALSE(rules[1].ports->at(0).port.has_value());
+    // A null peer specifies no peer, which the API server rejects.
+    REQUIRE(result.sink.diagnostics().size() == 1);
+    CHECK(Find(result, RuleId::kMissingField, 10, 12) != nullptr);
+  }
   SECTION("port absent means all ports, not port 0") {
     LoadResult result = LoadYaml(Knp("  podSelector: {}\n  egress:\n  - ports:\n    - protocol: UDP\n"));
     const auto& port = Spec(result).egress->at(0).ports->at(0);
@@ -249,7 +262,7 @@ TEST_CASE("NetworkPolicy: schema errors carry rule id and location", "[knp]") {
       {"except equal to cidr",
        "  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/8, except: [10.0.0.0/8]}\n",
        RuleId::kInvalidCidr, 9, 44, "strict subset"},
-      {"missing podSelector", "  ingress: []\n", RuleId::kMissingField, 6, 3, "'podSelector'"},
+      {"missing podSelector", "  ingress: []\n", RuleId::kMissingField, 6, 3, "spec.podSelector is required"},
       {"podSelectors typo", "  podSelector: {}\n  ingress:\n  - from:\n    - podSelectors: {}\n", RuleId::kUnknownField,
        9, 7, "did you mean 'podSelector'"},
       {"namespaceSelectors typo", "  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelectors: {}\n",

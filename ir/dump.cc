@@ -311,9 +311,9 @@ void DumpL7(Printer& p, const std::optional<L7Rules>& rules) {
 void DumpPortRule(Printer& p, const PortRule& rule) {
   if (!rule.ports.empty()) {
     p.LeafList("ports", rule.ports, [&](const PortProtocol& port) {
-      return fmt::format("{{port: {}{}, end_port: {}, protocol: {}, protocol_given: {}}}", Quote(port.port),
-                         p.At(port.port_location), port.end_port, ProtocolName(port.protocol),
-                         Bool(port.protocol_given));
+      return fmt::format("{{port: {}{}, end_port: {}{}, protocol: {}{}, protocol_given: {}}}", Quote(port.port),
+                         p.At(port.port_location), port.end_port, p.At(port.end_port_location),
+                         ProtocolName(port.protocol), p.At(port.protocol_location), Bool(port.protocol_given));
     });
   }
   DumpTls(p, "terminating_tls", rule.terminating_tls);
@@ -328,6 +328,24 @@ void DumpPortRule(Printer& p, const PortRule& rule) {
     p.Close();
   }
   DumpL7(p, rule.rules);
+}
+
+// Where the keys of a PeerRule were written; only the known ones.
+void DumpFieldLocations(Printer& p, const PeerFieldLocations& keys) {
+  const std::pair<std::string_view, const SourceLocation*> kKeys[] = {
+      {"endpoints", &keys.endpoints}, {"requires", &keys.requires_}, {"cidr", &keys.cidr},
+      {"cidr_set", &keys.cidr_set},   {"entities", &keys.entities},  {"nodes", &keys.nodes},
+      {"groups", &keys.groups},       {"services", &keys.services},  {"fqdns", &keys.fqdns},
+      {"to_ports", &keys.to_ports},   {"icmps", &keys.icmps},        {"authentication", &keys.authentication},
+  };
+  bool any = false;
+  for (const auto& [name, loc] : kKeys) any = any || loc->Known();
+  if (!any) return;
+  p.Open("field_locations:");
+  for (const auto& [name, loc] : kKeys) {
+    if (loc->Known()) p.Line(fmt::format("{}{}", name, p.At(*loc)));
+  }
+  p.Close();
 }
 
 void DumpPeerRule(Printer& p, const PeerRule& rule) {
@@ -353,6 +371,7 @@ void DumpPeerRule(Printer& p, const PeerRule& rule) {
     p.Field("authentication", fmt::format("{{mode: {}}}", AuthModeName(rule.authentication->mode)),
             rule.authentication->location);
   }
+  DumpFieldLocations(p, rule.field_locations);
 }
 
 void DumpRule(Printer& p, const Rule& rule) {
@@ -375,8 +394,19 @@ void DumpRule(Printer& p, const Rule& rule) {
                          Quote(label.value));
     });
   }
-  p.Field("description", Quote(rule.description));
+  p.Field("description", Quote(rule.description), rule.description_location);
   if (rule.log) p.Field("log", LocatedText(*rule.log), rule.log->location);
+  p.Field("from_specs", Bool(rule.from_specs));
+  // Keys of the four sections, e.g. where `ingress: []` was written.
+  const std::pair<std::string_view, const SourceLocation*> kSectionKeys[] = {
+      {"ingress_location", &rule.ingress_location},
+      {"ingress_deny_location", &rule.ingress_deny_location},
+      {"egress_location", &rule.egress_location},
+      {"egress_deny_location", &rule.egress_deny_location},
+  };
+  for (const auto& [name, loc] : kSectionKeys) {
+    if (loc->Known()) p.Line(fmt::format("{}{}", name, p.At(*loc)));
+  }
 }
 
 void DumpNetworkPolicy(Printer& p, const NetworkPolicySpec& spec) {

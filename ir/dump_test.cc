@@ -80,6 +80,8 @@ PortRule RichPortRule() {
     p.protocol_given = true;
     p.location = L(24, 11);
     p.port_location = L(24, 17);
+    p.end_port_location = L(24, 30);
+    p.protocol_location = L(24, 45);
   })};
   port_rule.terminating_tls = Make<TlsContext>([](TlsContext& t) {
     t.secret = Secret("ns", "cert");
@@ -189,6 +191,9 @@ PeerRule RichPeer() {
     a.location = L(39, 9);
   });
   peer.location = L(9, 7);
+  peer.field_locations.endpoints = L(10, 7);
+  peer.field_locations.to_ports = L(24, 7);
+  peer.field_locations.authentication = L(39, 7);
   return peer;
 }
 
@@ -267,6 +272,12 @@ PolicySet Rich() {
   rule.description = "all of it";
   rule.log = Loc("audit", L(42, 12));
   rule.location = L(5, 3);
+  rule.ingress_location = L(8, 5);
+  rule.ingress_deny_location = L(8, 40);
+  rule.egress_location = L(9, 5);
+  rule.egress_deny_location = L(43, 5);
+  rule.description_location = L(42, 5);
+  rule.from_specs = true;
 
   Policy cnp;
   cnp.kind = PolicyKind::kCiliumNetworkPolicy;
@@ -325,7 +336,7 @@ TEST_CASE("Dump shows present-empty lists as [] and omits absent optionals (sema
   set.policies[0].rules[0].ingress_deny.reset();
   set.policies[1].network_policy->egress->front().peers.reset();
   std::string without = Dump(set, files);
-  CHECK_THAT(without, !Catch::Contains("ingress_deny"));
+  CHECK_THAT(without, !Catch::Contains("ingress_deny:"));
   CHECK_THAT(without, !Catch::Contains("peers: []"));
   // A wildcard selector is printed as {} so it cannot be mistaken for absent.
   CHECK_THAT(dump, Catch::Contains("namespace_selector: {} @56:26"));
@@ -373,6 +384,17 @@ TEST_CASE("Dump changes when any one field changes", "[dump]") {
       {"Rule::description", [&](PolicySet& s) { cnp_rule(s).description.clear(); }},
       {"Rule::log", [&](PolicySet& s) { cnp_rule(s).log->text = "x"; }},
       {"Rule::location", [&](PolicySet& s) { cnp_rule(s).location.column = 4; }},
+      {"Rule::ingress_location", [&](PolicySet& s) { cnp_rule(s).ingress_location = {}; }},
+      {"Rule::ingress_deny_location", [&](PolicySet& s) { cnp_rule(s).ingress_deny_location.line = 1; }},
+      {"Rule::egress_location", [&](PolicySet& s) { cnp_rule(s).egress_location.column = 1; }},
+      {"Rule::egress_deny_location", [&](PolicySet& s) { cnp_rule(s).egress_deny_location = {}; }},
+      {"Rule::description_location", [&](PolicySet& s) { cnp_rule(s).description_location = {}; }},
+      {"Rule::from_specs", [&](PolicySet& s) { cnp_rule(s).from_specs = false; }},
+      {"PeerFieldLocations::endpoints", [&](PolicySet& s) { peer(s).field_locations.endpoints.line = 1; }},
+      {"PeerFieldLocations::icmps", [&](PolicySet& s) { peer(s).field_locations.icmps = L(38, 7); }},
+      {"PeerFieldLocations::authentication", [&](PolicySet& s) { peer(s).field_locations.authentication = {}; }},
+      {"PortProtocol::end_port_location", [&](PolicySet& s) { port_rule(s).ports[0].end_port_location = {}; }},
+      {"PortProtocol::protocol_location", [&](PolicySet& s) { port_rule(s).ports[0].protocol_location.line = 1; }},
       {"MatchLabel::key", [&](PolicySet& s) { cnp_rule(s).endpoint_selector->match_labels[0].key.source = "k8s"; }},
       {"MatchLabel::location", [&](PolicySet& s) { cnp_rule(s).endpoint_selector->match_labels[0].location = {}; }},
       {"SelectorRequirement::op",
@@ -526,7 +548,7 @@ TEST_CASE("Dump covers every field of every IR struct", "[dump]") {
       {"ServiceSelector", FieldCount<ServiceSelector>(), 2},
       {"Service", FieldCount<Service>(), 2},
       {"FqdnSelector", FieldCount<FqdnSelector>(), 3},
-      {"PortProtocol", FieldCount<PortProtocol>(), 6},
+      {"PortProtocol", FieldCount<PortProtocol>(), 8},
       {"SecretRef", FieldCount<SecretRef>(), 2},
       {"TlsContext", FieldCount<TlsContext>(), 5},
       {"Listener", FieldCount<Listener>(), 5},
@@ -540,9 +562,10 @@ TEST_CASE("Dump covers every field of every IR struct", "[dump]") {
       {"IcmpField", FieldCount<IcmpField>(), 4},
       {"IcmpRule", FieldCount<IcmpRule>(), 2},
       {"Authentication", FieldCount<Authentication>(), 2},
-      {"PeerRule", FieldCount<PeerRule>(), 15},
+      {"PeerFieldLocations", FieldCount<PeerFieldLocations>(), 12},
+      {"PeerRule", FieldCount<PeerRule>(), 16},
       {"DefaultDeny", FieldCount<DefaultDeny>(), 3},
-      {"Rule", FieldCount<Rule>(), 11},
+      {"Rule", FieldCount<Rule>(), 17},
       {"IpBlock", FieldCount<IpBlock>(), 3},
       {"NetworkPolicyPeer", FieldCount<NetworkPolicyPeer>(), 4},
       {"NetworkPolicyPort", FieldCount<NetworkPolicyPort>(), 4},
