@@ -31,12 +31,14 @@ struct PeerKind {
   ir::SourceLocation location;
 };
 
+// Reported at the field's key when the lowering recorded it, else at its
+// first item.
 template <typename T>
-void AddKind(std::vector<PeerKind>& kinds, const std::optional<std::vector<T>>& field, const ir::PeerRule& peer,
-             std::string_view ingress_name, std::string_view egress_name) {
+void AddKind(std::vector<PeerKind>& kinds, const std::optional<std::vector<T>>& field, ir::SourceLocation key,
+             const ir::PeerRule& peer, std::string_view ingress_name, std::string_view egress_name) {
   if (!field || field->empty()) return;  // Cilium counts items, so `[]` is no kind
   std::string_view name = peer.direction == ir::Direction::kIngress ? ingress_name : egress_name;
-  kinds.push_back({std::string(name), field->front().location});
+  kinds.push_back({std::string(name), key.Known() ? key : field->front().location});
 }
 
 // "combining X and Y is not supported yet": each section may use one peer
@@ -44,15 +46,16 @@ void AddKind(std::vector<PeerKind>& kinds, const std::optional<std::vector<T>>& 
 // peer kind; toFQDNs counts on egress allow rules.
 void CheckPeerKinds(const ir::PeerRule& peer, LowerContext& ctx) {
   std::vector<PeerKind> kinds;
-  AddKind(kinds, peer.endpoints, peer, "fromEndpoints", "toEndpoints");
-  AddKind(kinds, peer.cidr, peer, "fromCIDR", "toCIDR");
-  AddKind(kinds, peer.cidr_set, peer, "fromCIDRSet", "toCIDRSet");
-  AddKind(kinds, peer.entities, peer, "fromEntities", "toEntities");
-  AddKind(kinds, peer.nodes, peer, "fromNodes", "toNodes");
-  AddKind(kinds, peer.groups, peer, "fromGroups", "toGroups");
+  const ir::PeerFieldLocations& at = peer.field_locations;
+  AddKind(kinds, peer.endpoints, at.endpoints, peer, "fromEndpoints", "toEndpoints");
+  AddKind(kinds, peer.cidr, at.cidr, peer, "fromCIDR", "toCIDR");
+  AddKind(kinds, peer.cidr_set, at.cidr_set, peer, "fromCIDRSet", "toCIDRSet");
+  AddKind(kinds, peer.entities, at.entities, peer, "fromEntities", "toEntities");
+  AddKind(kinds, peer.nodes, at.nodes, peer, "fromNodes", "toNodes");
+  AddKind(kinds, peer.groups, at.groups, peer, "fromGroups", "toGroups");
   if (peer.direction == ir::Direction::kEgress) {
-    AddKind(kinds, peer.services, peer, "", "toServices");
-    AddKind(kinds, peer.fqdns, peer, "", "toFQDNs");
+    AddKind(kinds, peer.services, at.services, peer, "", "toServices");
+    AddKind(kinds, peer.fqdns, at.fqdns, peer, "", "toFQDNs");
   }
   if (kinds.size() < 2) return;
   std::stable_sort(kinds.begin(), kinds.end(),
