@@ -174,6 +174,9 @@ class Generator:
             spec.pop("endpointSelector")
             spec["nodeSelector"] = {"matchLabels": {"node-role.kubernetes.io/worker": ""}}
             spec.pop("egress", None)
+            for rule in spec["ingress"]:  # host policies take no L7 rules on ingress
+                for entry in rule.get("toPorts", []):
+                    entry.pop("rules", None)
         return spec
 
     def cilium_policy(self, i, namespace, clusterwide):

@@ -34,8 +34,8 @@ echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- compiler ve
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %8s | %6s | %9s | %10s | %12s |\n' policies files "size (MB)" "wall (s)" "peak RSS (MB)"
-printf '|---------:|-------:|----------:|-----------:|-------------:|\n'
+printf '| %8s | %6s | %9s | %8s | %12s | %13s |\n' policies files "size (MB)" "wall (s)" "CPU user+sys" "peak RSS (MB)"
+printf '|---------:|-------:|----------:|---------:|-------------:|--------------:|\n'
 stages=""
 for n in "${sizes[@]}"; do
   dir="$work/policies-$n"
@@ -46,18 +46,19 @@ for n in "${sizes[@]}"; do
     touch "$stamp"
   fi
   files=$(find "$dir" -name '*.yaml' | wc -l)
-  megabytes=$(du -sm --apparent-size "$dir" | cut -f1)
+  megabytes=$(find "$dir" -name '*.yaml' -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1048576}')
   runs=()
   rss=0
   for _ in 1 2 3; do
     # Exit code 1 (findings) is expected; anything above is a failure.
-    /usr/bin/time -f '%e %M' -o "$work/time.out" "$build/polc" lint "$dir" >/dev/null || [ $? -le 1 ]
-    read -r wall kb <"$work/time.out"
-    runs+=("$wall")
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" "$build/polc" lint "$dir" >/dev/null || [ $? -le 1 ]
+    # time(1) puts "Command exited with non-zero status" first; the figures are last.
+    read -r wall user sys kb < <(tail -n 1 "$work/time.out")
+    runs+=("$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')")
     [ "$kb" -gt "$rss" ] && rss=$kb
   done
-  median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
-  printf '| %8s | %6s | %9s | %10s | %12s |\n' "$n" "$files" "$megabytes" "$median" "$((rss / 1024))"
+  read -r median cpu < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+  printf '| %8s | %6s | %9s | %8s | %12s | %13s |\n' "$n" "$files" "$megabytes" "$median" "$cpu" "$((rss / 1024))"
   stages+=$'\n'"stages for $n policies (bench/stage_times):"$'\n'"$("$work/stage_times" "$dir")"$'\n'
 done
 echo "$stages"
