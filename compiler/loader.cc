@@ -82,6 +82,11 @@ void AddObject(const YamlNode& root, std::vector<KubeObject>& objects, ir::Diagn
     if (ns != nullptr) object.meta.namespace_location = ns->location;
     object.meta.labels = StringMapOf(metadata->Find("labels"));
     object.meta.annotations = StringMapOf(metadata->Find("annotations"));
+    if (const YamlNode* annotations = metadata->Find("annotations"); annotations != nullptr) {
+      for (const auto& [k, v] : annotations->entries) {
+        if (k->IsScalar()) object.meta.annotation_locations[k->scalar] = k->location;
+      }
+    }
   }
   objects.push_back(std::move(object));
 }

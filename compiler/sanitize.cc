@@ -153,9 +153,6 @@ void CheckPeerNodes(const ir::PeerRule& peer, LowerContext& ctx) {
   if (peer.cidr_set) {
     for (const ir::CidrRule& rule : *peer.cidr_set) sanitize::CheckCidrRule(rule, ctx);
   }
-  if (peer.entities) {
-    for (const ir::Entity& entity : *peer.entities) sanitize::CheckEntity(entity, ctx);
-  }
   if (peer.fqdns) {
     for (const ir::FqdnSelector& fqdn : *peer.fqdns) sanitize::CheckFqdnSelector(fqdn, ctx);
   }

@@ -35,7 +35,6 @@ void CheckCidr(const ir::Cidr& cidr, LowerContext& ctx);
 // A fromCIDRSet/toCIDRSet item: one source, prefix notation, excepts inside.
 void CheckCidrRule(const ir::CidrRule& rule, LowerContext& ctx);
 // An entity name Cilium knows (unknown-entity).
-void CheckEntity(const ir::Entity& entity, LowerContext& ctx);
 // A toFQDNs or rules.dns item: the characters Sanitize accepts (invalid-fqdn).
 // Both matchName and matchPattern set is the CRD oneOf's (lowering).
 void CheckFqdnSelector(const ir::FqdnSelector& selector, LowerContext& ctx);

@@ -163,16 +163,9 @@ void CheckCidrRule(const ir::CidrRule& rule, LowerContext& ctx) {
   }
 }
 
-void CheckEntity(const ir::Entity& entity, LowerContext& ctx) {
-  // pkg/policy/api/entity.go EntitySelectorMapping. world-ipv4/-ipv6 are
-  // accepted here; that the CRD enum lacks them is a lint (entity-not-in-crd).
-  static constexpr std::array<std::string_view, 13> kEntities = {
-      "all",  "world",   "world-ipv4", "world-ipv6", "cluster", "host",          "init",
-      "ingress", "unmanaged", "remote-node", "health", "none", "kube-apiserver"};
-  if (std::find(kEntities.begin(), kEntities.end(), entity.name) != kEntities.end()) return;
-  ctx.Report(ir::RuleId::kUnknownEntity, entity.location,
-             fmt::format("unsupported entity: '{}'; {}", entity.name, kRejected), {});
-}
+// Unknown entities ("unsupported entity" in Sanitize) are reported once, by
+// the unknown-entity lint in verifier/lint_entities.cc, which also knows the
+// CRD enum and suggests the nearest name.
 
 namespace {
 

@@ -623,14 +623,10 @@ TEST_CASE("6.5 invalid-fqdn: matchName/matchPattern characters per version", "[s
   CHECK(fqdn_findings(std::nullopt, std::string(250, 'a') + ".com.x", v19) == 1);  // > 255
 }
 
-TEST_CASE("1.13 unknown-entity: names outside EntitySelectorMapping", "[sanitize]") {
+TEST_CASE("1.13 unknown entities are left to the unknown-entity lint (reported once)", "[sanitize]") {
   ir::PeerRule peer = Peer(ir::Direction::kIngress);
-  peer.entities = std::vector<ir::Entity>{{"world", At(11)}, {"world-ipv4", At(12)}, {"kube-apiserver", At(13)},
-                                          {"World", At(14)}, {"pods", At(15)}};
-  auto found = Run(WithPeer(peer));
-  CHECK(Count(found, RuleId::kUnknownEntity, 14) == 1);
-  CHECK(Count(found, RuleId::kUnknownEntity, 15) == 1);
-  CHECK(Count(found, RuleId::kUnknownEntity) == 2);
+  peer.entities = std::vector<ir::Entity>{{"World", At(14)}, {"pods", At(15)}};
+  CHECK(Count(Run(WithPeer(peer)), RuleId::kUnknownEntity) == 0);
 }
 
 TEST_CASE("3.4 enableDefaultDeny false is overridden without enable-non-default-deny-policies", "[sanitize]") {
@@ -649,7 +645,7 @@ TEST_CASE("3.4 enableDefaultDeny false is overridden without enable-non-default-
 
 TEST_CASE("Sanitize skips NetworkPolicy and lines that already have an error", "[sanitize]") {
   ir::PeerRule peer = Peer(ir::Direction::kIngress);
-  peer.entities = std::vector<ir::Entity>{{"pods", At(11)}};
+  peer.cidr = std::vector<ir::Cidr>{{"10.0.0.0/33", At(11)}};
   ir::PolicySet set = WithPeer(peer);
 
   ir::DiagnosticSink sink;
@@ -660,7 +656,7 @@ TEST_CASE("Sanitize skips NetworkPolicy and lines that already have an error", "
   ir::DiagnosticSink other_object;
   other_object.Report(RuleId::kInvalidValue, At(11), "another object", {}, 5);
   Sanitize(set, {}, other_object);
-  CHECK(Count(other_object.diagnostics(), RuleId::kUnknownEntity, 11) == 1);
+  CHECK(Count(other_object.diagnostics(), RuleId::kInvalidCidr, 11) == 1);
 
   set.policies.front().kind = ir::PolicyKind::kNetworkPolicy;
   CHECK(Run(set).empty());

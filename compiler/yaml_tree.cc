@@ -127,13 +127,13 @@ class TreeBuilder : public YAML::EventHandler {
     Attach(node, anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    OpenContainer(YamlNode::Kind::kSequence, mark, tag, anchor);
+                       YAML::EmitterStyle::value style) override {
+    OpenContainer(YamlNode::Kind::kSequence, mark, tag, anchor).flow = style == YAML::EmitterStyle::Flow;
   }
   void OnSequenceEnd() override { CloseContainer(); }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    OpenContainer(YamlNode::Kind::kMapping, mark, tag, anchor);
+                  YAML::EmitterStyle::value style) override {
+    OpenContainer(YamlNode::Kind::kMapping, mark, tag, anchor).flow = style == YAML::EmitterStyle::Flow;
   }
   void OnMapEnd() override {
     YamlNode* map = stack_.back();
@@ -204,7 +204,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
-  void OpenContainer(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
+  YamlNode& OpenContainer(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
     if (stack_.size() >= limits_.max_depth) {
       throw LimitExceeded{ir::RuleId::kYamlTooDeep, Loc(mark),
                           fmt::format("the document nests deeper than {} levels", limits_.max_depth)};
@@ -215,6 +215,7 @@ class TreeBuilder : public YAML::EventHandler {
     stack_.push_back(&node);
     pending_key_.push_back(nullptr);
     open_.insert(&node);
+    return node;
   }
 
   void CloseContainer() {
@@ -224,6 +225,10 @@ class TreeBuilder : public YAML::EventHandler {
       for (const YamlNode* item : node->items) size += item->expanded_size;
     } else {
       for (const auto& [k, v] : node->entries) size += k->expanded_size + v->expanded_size;
+      // yaml-cpp marks a block mapping where its start token was scanned,
+      // which after comment lines can be the line above the first key; the
+      // first key is where a reader looks for the object.
+      if (!node->flow && !node->entries.empty()) node->location = node->entries.front().first->location;
     }
     node->expanded_size = size;
     open_.erase(node);

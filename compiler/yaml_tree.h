@@ -39,6 +39,7 @@ class YamlNode {
   std::string scalar;  // the text of a scalar (empty for null)
   bool quoted = false; // written in quotes or as a block scalar: always a string
   std::string tag;     // explicit tag such as "!!str", empty when none
+  bool flow = false;   // a collection written in flow style: [..] or {..}
   std::vector<const YamlNode*> items;  // kSequence
   std::vector<Entry> entries;          // kMapping, in source order
   ir::SourceLocation location;

@@ -447,7 +447,14 @@ void DumpMeta(Printer& p, const ObjectMeta& meta) {
   p.Field("name", Quote(meta.name), meta.name_location);
   p.Field("namespace", Quote(meta.namespace_), meta.namespace_location);
   p.StringMap("labels", meta.labels);
-  p.StringMap("annotations", meta.annotations);
+  if (!meta.annotations.empty()) {
+    p.Open("annotations:");
+    for (const auto& [key, value] : meta.annotations) {
+      auto at = meta.annotation_locations.find(key);
+      p.Field(Quote(key), Quote(value), at == meta.annotation_locations.end() ? SourceLocation{} : at->second);
+    }
+    p.Close();
+  }
   p.Close();
 }
 

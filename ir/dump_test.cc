@@ -371,6 +371,10 @@ TEST_CASE("Dump changes when any one field changes", "[dump]") {
       {"ObjectMeta::namespace_", [](PolicySet& s) { s.policies[0].meta.namespace_ = "x"; }},
       {"ObjectMeta::labels", [](PolicySet& s) { s.policies[0].meta.labels["l"] = "x"; }},
       {"ObjectMeta::annotations", [](PolicySet& s) { s.policies[0].meta.annotations["b"] = "x"; }},
+      {"ObjectMeta::annotation_locations", [](PolicySet& s) {
+         s.policies[0].meta.annotations["b"] = "x";
+         s.policies[0].meta.annotation_locations["b"] = L(9, 5);
+       }},
       {"ObjectMeta::location", [](PolicySet& s) { s.policies[0].meta.location.line = 2; }},
       {"ObjectMeta::name_location", [](PolicySet& s) { s.policies[0].meta.name_location.column = 1; }},
       {"ObjectMeta::namespace_location", [](PolicySet& s) { s.policies[0].meta.namespace_location.line = 1; }},
@@ -571,7 +575,7 @@ TEST_CASE("Dump covers every field of every IR struct", "[dump]") {
       {"NetworkPolicyPort", FieldCount<NetworkPolicyPort>(), 4},
       {"NetworkPolicyRule", FieldCount<NetworkPolicyRule>(), 3},
       {"NetworkPolicySpec", FieldCount<NetworkPolicySpec>(), 6},
-      {"ObjectMeta", FieldCount<ObjectMeta>(), 7},
+      {"ObjectMeta", FieldCount<ObjectMeta>(), 8},
       {"Policy", FieldCount<Policy>(), 6},
       {"CidrGroup", FieldCount<CidrGroup>(), 4},
       {"PolicySet", FieldCount<PolicySet>(), 2},

@@ -383,6 +383,7 @@ struct ObjectMeta {
   std::string namespace_;  // empty for cluster-scoped objects or when omitted
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
+  std::map<std::string, SourceLocation> annotation_locations;  // key -> where the key is written
   SourceLocation location;             // of the document
   SourceLocation name_location;
   SourceLocation namespace_location;

@@ -40,7 +40,9 @@ void LintAnnotations(const LintContext& ctx, const ir::Policy& policy) {
   for (const IgnoredAnnotation& ignored : kIgnoredAnnotations) {
     auto it = policy.meta.annotations.find(std::string(ignored.key));
     if (it == policy.meta.annotations.end()) continue;
-    ctx.Report(policy, ir::RuleId::kIgnoredAnnotation, policy.meta.location,
+    auto at = policy.meta.annotation_locations.find(std::string(ignored.key));
+    ctx.Report(policy, ir::RuleId::kIgnoredAnnotation,
+               at != policy.meta.annotation_locations.end() ? at->second : policy.meta.location,
                fmt::format("annotation `{}: {}` has no effect: {}", ignored.key, it->second, ignored.why),
                std::string(ignored.hint));
   }
@@ -61,6 +63,9 @@ void LintDuplicates(const LintContext& ctx) {
   std::map<Key, const ir::Policy*> seen;
   for (const ir::Policy& policy : ctx.policies.policies) {
     if (policy.meta.name.empty()) continue;  // missing-field, reported by lowering
+    // A namespaced policy without a namespace lands wherever it is applied
+    // (`kubectl -n`, kustomize): two of them need not collide.
+    if (IsNamespaced(policy.kind) && policy.meta.namespace_.empty()) continue;
     const std::string ns = IsNamespaced(policy.kind) ? policy.meta.namespace_ : std::string();
     auto [it, inserted] = seen.emplace(Key{policy.kind, ns, policy.meta.name}, &policy);
     if (inserted) continue;
@@ -68,9 +73,7 @@ void LintDuplicates(const LintContext& ctx) {
     const ir::SourceLocation here = NameLocation(policy);
     const std::string where =
         first.file == here.file ? fmt::format("at line {}", first.line) : std::string("in another input file");
-    const std::string in_ns = !IsNamespaced(policy.kind) ? std::string()
-                              : ns.empty()               ? std::string(" (both without a namespace)")
-                                                         : fmt::format(" in namespace `{}`", ns);
+    const std::string in_ns = IsNamespaced(policy.kind) ? fmt::format(" in namespace `{}`", ns) : std::string();
     ctx.Report(policy, ir::RuleId::kDuplicatePolicyName, here,
                fmt::format("a {} named `{}`{} is already defined {}; applied together, this one replaces it, so "
                            "only one of the two is ever in force",

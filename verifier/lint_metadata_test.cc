@@ -65,6 +65,10 @@ TEST_CASE("the same name in another namespace or of another kind is fine", "[lin
   CHECK(diagnostics.empty());
 }
 
+TEST_CASE("namespaced policies without a namespace do not clash (applied with kubectl -n)", "[lint][metadata]") {
+  CHECK(Count(Lint(SetOf({Plain("web", ""), Plain("web", "")})), RuleId::kDuplicatePolicyName) == 0);
+}
+
 TEST_CASE("clusterwide policies clash by name whatever their namespace field", "[lint][metadata]") {
   ir::Policy a = Ccnp({WebRule(std::vector<ir::PeerRule>{FromEndpoints(Ingress(6), Selector({{"app", "x"}}, 7))})});
   ir::Policy b = a;
