@@ -13,6 +13,7 @@
 
 #include "cli/app.h"
 #include "cli/findings.h"
+#include "cli/progress.h"
 #include "cli/render_github.h"
 #include "cli/render_json.h"
 #include "cli/render_rules.h"
@@ -198,6 +199,7 @@ int RunLint(const LintOptions& options) {
   load_options.collect.limits = config->limits;
   load_options.collect.ignore_globs = config->ignore_paths;
 
+  load_options.progress = TerminalProgress("linting");
   compiler::LoadResult result = compiler::Load(options.paths, load_options);
   verifier::RunLints(result.policies, load_options.settings, result.sink);
   CheckSuppressionAnnotations(result.objects, result.sink);

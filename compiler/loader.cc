@@ -133,6 +133,7 @@ void ParseAll(LoadResult& result, const std::vector<ir::FileId>& ids, const Load
     result.documents += outcome.file.documents.size();
     result.yaml.push_back(std::move(outcome.file));
     ClassifyDocuments(result.yaml.back(), result.objects, result.sink);
+    if (options.progress) options.progress(result.files_read, ids.size());
   }
   LowerObjects(result, options.settings);
 }

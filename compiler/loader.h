@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct LoadOptions {
   CollectOptions collect;
   ir::Settings settings;
   const FileSystem* fs = nullptr;  // nullptr: the real file system
+  // Called after each file is parsed with (files done, files in total), so a
+  // command can show progress on a terminal; the library itself never prints.
+  std::function<void(size_t, size_t)> progress;
 };
 
 struct LoadResult {
