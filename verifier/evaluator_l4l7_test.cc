@@ -2,7 +2,7 @@
 // (cilium-semantics.md 1.4, 1.5, 1.11, 6, 7, 11).
 #include <catch2/catch.hpp>
 
-#include "verifier/evaluator_test_util.h"
+#include "tests/evaluator_test_util.h"
 
 namespace polc::verifier::test {
 namespace {

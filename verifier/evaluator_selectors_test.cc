@@ -2,7 +2,7 @@
 // (cilium-semantics.md sections 2 and 5).
 #include <catch2/catch.hpp>
 
-#include "verifier/evaluator_test_util.h"
+#include "tests/evaluator_test_util.h"
 
 namespace polc::verifier::test {
 namespace {
