@@ -69,10 +69,15 @@ bool SelectsSubject(const PolicyEntry& entry, const Identity& self) {
   return entry.subject.Matches(self);
 }
 
-bool L3Matches(const PolicyEntry& entry, const Identity& remote, const ir::CiliumVersion& version) {
+bool L3Matches(const PolicyEntry& entry, const Identity& remote, const ir::CiliumVersion& version,
+               const std::vector<EffectiveSelector>& requirements) {
   if (entry.l3_wildcard) return true;
-  return std::any_of(entry.peers.begin(), entry.peers.end(),
-                     [&](const PeerMatcher& m) { return PeerMatches(m, remote, version); });
+  return std::any_of(entry.peers.begin(), entry.peers.end(), [&](const PeerMatcher& m) {
+    if (!PeerMatches(m, remote, version)) return false;
+    if (!m.endpoint_peer) return true;
+    return std::all_of(requirements.begin(), requirements.end(),
+                       [&](const EffectiveSelector& r) { return r.Matches(remote); });
+  });
 }
 
 struct L7Judgement {
@@ -180,11 +185,16 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
                                                      : "; every one sets enableDefaultDeny false, so default deny is off");
   }
 
+  // fromRequires of every selecting entry constrain all endpoint peers.
+  std::vector<EffectiveSelector> requirements;
+  for (const PolicyEntry* entry : selecting) {
+    requirements.insert(requirements.end(), entry->requirements.begin(), entry->requirements.end());
+  }
   // Match every selecting entry (L3 then L4).
   std::vector<const PolicyEntry*> denies, plain_allows, l7_allows;
   std::vector<std::vector<const ir::L7Rules*>> l7_rules;
   for (const PolicyEntry* entry : selecting) {
-    if (!L3Matches(*entry, *in.remote, settings.version)) continue;
+    if (!L3Matches(*entry, *in.remote, settings.version, requirements)) continue;
     internal::L4Match l4 = internal::MatchL4(*entry, flow, in.port, *in.destination, settings);
     if (!l4.matched) continue;
     for (const auto& w : entry->warnings) warnings.push_back(w);

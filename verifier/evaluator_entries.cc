@@ -134,6 +134,12 @@ PolicyEntry CiliumEntry(const ir::Policy& policy, int p, const ir::Rule& rule, i
       entry.peers.push_back(EndpointPeerMatcher(s, policy.kind, ns, init, settings));
     }
   }
+  if (peer.requires_) {
+    for (const auto& s : *peer.requires_) {
+      PeerMatcher scoped = EndpointPeerMatcher(s, policy.kind, ns, init, settings);
+      entry.requirements.push_back(scoped.selectors.front());
+    }
+  }
   if (peer.nodes) {
     for (const auto& s : *peer.nodes) entry.peers.push_back(NodePeerMatcher(s, settings));
   }

@@ -36,6 +36,9 @@ struct PolicyEntry {
   // L3: wildcard, or the union of `peers` (an empty union selects nothing, 3.3).
   bool l3_wildcard = false;
   std::vector<PeerMatcher> peers;
+  // fromRequires/toRequires (before 1.19): ANDed into the endpoint peers of
+  // every entry that selects the same endpoint in this direction.
+  std::vector<EffectiveSelector> requirements;
   // L4: nullopt = every protocol and port.
   std::optional<std::vector<PortSpec>> ports;
   bool default_deny = true;  // this entry's enableDefaultDeny for its direction (3.4)

@@ -90,7 +90,8 @@ Identity PodIdentity(const std::map<std::string, std::string>& labels, std::stri
   }
   identity.Add("k8s", std::string(kServiceAccountLabel),
                service_account.empty() ? std::string("default") : std::string(service_account));
-  identity.Add("k8s", std::string(kClusterLabel), settings.cluster_name);
+  // A labels peer may name another cluster explicitly (clustermesh).
+  if (!labels.contains(std::string(kClusterLabel))) identity.Add("k8s", std::string(kClusterLabel), settings.cluster_name);
   return identity;
 }
 

@@ -196,7 +196,9 @@ PeerMatcher EndpointPeerMatcher(const ir::LabelSelector& selector, ir::PolicyKin
     AddClusterScope(out, settings);
   }
   std::string text = out.ToString();
-  return Selectors({std::move(out)}, "endpoints " + text);
+  PeerMatcher matcher = Selectors({std::move(out)}, "endpoints " + text);
+  matcher.endpoint_peer = true;
+  return matcher;
 }
 
 // 2.3 item 4: remote-node plus the node labels, plus the cluster filter.

@@ -48,6 +48,7 @@ struct PeerMatcher {
   std::vector<IpPrefix> except;              // kCidr
   ir::FqdnSelector fqdn;                     // kFqdn
   std::string text;                          // what it is, for the trail
+  bool endpoint_peer = false;                // from fromEndpoints/toEndpoints (fromRequires applies)
 };
 
 bool PeerMatches(const PeerMatcher& matcher, const Identity& identity, const ir::CiliumVersion& version);
