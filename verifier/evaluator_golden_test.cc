@@ -189,13 +189,13 @@ ir::Settings ParseSettings(const compiler::YamlNode* root) {
   return settings;
 }
 
-TEST_CASE("testdata/semantics goldens through the reference evaluator (sections 2-7)", "[evaluator][golden-semantics]") {
+// Runs every PolicyTest under `dir` through the evaluator; CHECKs that every
+// case gets the expected verdict, side and reason.
+void RunPolicyTests(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(POLC_SOURCE_DIR) / "testdata" / "semantics";
-  if (!fs::exists(dir)) return;
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().string().ends_with(".test.yaml")) files.push_back(entry.path());
+    if ((entry.path().string().ends_with(".test.yaml") || dir.filename() == "tests") && entry.path().extension() == ".yaml") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   int cases = 0;
@@ -256,6 +256,17 @@ TEST_CASE("testdata/semantics goldens through the reference evaluator (sections 
   INFO(cases << " cases");
   CHECK(cases > 0);
   CHECK(failed == 0);
+}
+
+
+TEST_CASE("testdata/semantics goldens through the reference evaluator (sections 2-7)", "[evaluator][golden-semantics]") {
+  RunPolicyTests(std::filesystem::path(POLC_SOURCE_DIR) / "testdata" / "semantics");
+}
+
+TEST_CASE("Cilium connectivity tests (shared/conformance) through the reference evaluator", "[evaluator][evaluator-conformance]") {
+  std::filesystem::path dir = std::filesystem::path(POLC_SOURCE_DIR) / ".." / "shared" / "conformance" / "cilium-connectivity" / "tests";
+  if (!std::filesystem::exists(dir)) return;  // outside the shared workspace
+  RunPolicyTests(dir);
 }
 
 }  // namespace
