@@ -82,6 +82,25 @@ TEST_CASE("render: the caret keeps tabs and skips UTF-8 continuation bytes", "[r
   CHECK(out == "t.yaml:1:6: error: bad [yaml-syntax]\n\tn\xC3\xA9: x\n\t   ^\n  hint: h\n");
 }
 
+TEST_CASE("render: a very long source line is quoted as a window around the column", "[render]") {
+  ir::FileTable files;
+  std::string line = "[" + std::string(1000, 'a') + "x" + std::string(1000, 'b') + "]";
+  files.Add("flow.yaml", line + "\n");
+  Findings findings;
+  findings.active = {{ir::RuleId::kYamlTooLarge, ir::Severity::kError, {0, 1, 1002}, "too many nodes", "", -1}};
+  std::string out = RenderText({files, findings, Summary{}, false}, {});
+  std::string quoted = out.substr(out.find('\n') + 1);
+  quoted = quoted.substr(0, quoted.find('\n'));
+  CHECK(quoted.size() == 160 + 6);  // the window and two "..."
+  CHECK(quoted.starts_with("...a"));
+  CHECK(quoted.ends_with("b..."));
+  // The caret still sits under the 'x' at column 1002.
+  std::string caret_line = out.substr(out.find('\n', out.find('\n') + 1) + 1);
+  caret_line = caret_line.substr(0, caret_line.find('\n'));
+  REQUIRE(caret_line.find('^') != std::string::npos);
+  CHECK(quoted[caret_line.find('^')] == 'x');
+}
+
 TEST_CASE("render: UseColor honours --color, terminals, NO_COLOR and TERM=dumb", "[render]") {
   CHECK(UseColor("auto", true, nullptr, "xterm"));
   CHECK_FALSE(UseColor("auto", false, nullptr, "xterm"));

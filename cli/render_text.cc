@@ -1,5 +1,7 @@
 #include "cli/render_text.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace polc::cli {
@@ -33,6 +35,9 @@ std::string_view SeverityStyle(ir::Severity severity) {
   return kBold;
 }
 
+// Longest source line quoted in full under a finding.
+constexpr size_t kMaxQuotedLine = 160;
+
 // Spaces (tabs kept, so the caret lines up however tabs render) up to 1-based
 // byte column `column`; UTF-8 continuation bytes take no width.
 std::string CaretIndent(std::string_view line, uint32_t column) {
@@ -55,9 +60,27 @@ void RenderOne(const RenderInput& input, const ir::Diagnostic& d, const Painter&
                      paint(kBold, d.message), ir::Info(d.rule).id);
   if (d.location.Known() && d.location.line > 0) {
     std::string_view line = input.files.Line(d.location.file, d.location.line);
+    uint32_t column = d.location.column;
+    // A minified JSON or flow-style file can put megabytes on one line: quote
+    // only a window around the column, marked with "...".
+    std::string_view prefix, suffix;
+    if (line.size() > kMaxQuotedLine) {
+      size_t center = column > 0 ? column - 1 : 0;
+      size_t start = center > kMaxQuotedLine / 2 ? center - kMaxQuotedLine / 2 : 0;
+      while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80) --start;  // UTF-8 boundary
+      size_t end = std::min(line.size(), start + kMaxQuotedLine);
+      while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) ++end;
+      if (start > 0) prefix = "...";
+      if (end < line.size()) suffix = "...";
+      line = line.substr(start, end - start);
+      column = column > start ? static_cast<uint32_t>(column - start + prefix.size()) : 0;
+    }
     if (!line.empty()) {
-      out += fmt::format("{}\n", line);
-      if (d.location.column > 0) out += fmt::format("{}{}\n", CaretIndent(line, d.location.column), paint(kGreen, "^"));
+      out += fmt::format("{}{}{}\n", prefix, line, suffix);
+      if (column > 0) {
+        std::string quoted = std::string(prefix) + std::string(line);
+        out += fmt::format("{}{}\n", CaretIndent(quoted, column), paint(kGreen, "^"));
+      }
     }
   }
   std::string_view hint = EffectiveHint(d);
