@@ -197,7 +197,6 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
     if (!L3Matches(*entry, *in.remote, settings.version, requirements)) continue;
     internal::L4Match l4 = internal::MatchL4(*entry, flow, in.port, *in.destination, settings);
     if (!l4.matched) continue;
-    for (const auto& w : entry->warnings) warnings.push_back(w);
     bool has_l7 = !entry->deny && !l4.plain;
     result.matches.push_back(ToMatch(*entry, has_l7));
     if (entry->deny) {
@@ -209,7 +208,7 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
       l7_rules.push_back(l4.l7);
     }
   }
-  // Warnings of entries that could have matched but select nothing.
+  // Warnings of the selecting entries (e.g. a toServices that selects nothing).
   for (const PolicyEntry* entry : selecting) {
     for (const auto& w : entry->warnings) {
       if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);

@@ -7,6 +7,7 @@
 
 #include "compiler/loader.h"
 #include "compiler/yaml_tree.h"
+#include "verifier/accepted_policies.h"
 #include "verifier/evaluator.h"
 
 namespace polc::verifier {
@@ -216,17 +217,8 @@ void RunPolicyTests(const std::filesystem::path& dir) {
       compiler::LoadOptions policy_options;
       policy_options.settings = settings;
       compiler::LoadResult policies = compiler::Load(paths, policy_options);
-      // The API server or the agent rejects a policy with an error finding:
-      // it is not part of what Cilium enforces.
-      ir::PolicySet accepted;
-      accepted.cidr_groups = policies.policies.cidr_groups;
-      for (const auto& policy : policies.policies.policies) {
-        bool rejected = false;
-        for (const auto& d : policies.sink.diagnostics()) {
-          if (d.object == policy.object && d.severity == ir::Severity::kError) rejected = true;
-        }
-        if (!rejected) accepted.policies.push_back(policy);
-      }
+      // The API server or the agent rejects a policy with an error finding.
+      ir::PolicySet accepted = AcceptedPolicies(policies.policies, policies.sink.diagnostics());
       Evaluator evaluator(accepted, inventory, settings);
       for (const ir::TestCase& c : ParseCases(root)) {
         ++cases;

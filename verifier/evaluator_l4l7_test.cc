@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/evaluator_test_util.h"
+#include "verifier/accepted_policies.h"
 
 namespace polc::verifier::test {
 namespace {
@@ -144,6 +145,26 @@ TEST_CASE("6 DNS L7 rules judge the query", "[evaluator]") {
   CHECK(Allowed(Eval(yaml, flow)));
   flow.dns = ir::DnsQuery{"example.com"};
   CHECK(Eval(yaml, flow).deny_reason == ir::DenyReason::kL7);
+}
+
+TEST_CASE("1.13 a policy Cilium rejects takes no part: AcceptedPolicies", "[evaluator]") {
+  // Rule without sections: rejected by the agent from 1.17 (section 10).
+  std::string yaml = ClientEgress("    - toEntities: [world]\n") +
+                     "---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: bad, namespace: app}\n"
+                     "spec:\n  endpointSelector: {}\n  ingress: []\n";
+  compiler::LoadOptions options;
+  compiler::LoadResult load = compiler::LoadText("p.yaml", yaml, options);
+  std::vector<int> rejected;
+  ir::PolicySet accepted = AcceptedPolicies(load.policies, load.sink.diagnostics(), &rejected);
+  REQUIRE(accepted.policies.size() == 1);
+  CHECK(accepted.policies[0].meta.name == "c");
+  CHECK(rejected == std::vector<int>{1});
+}
+
+TEST_CASE("11 an unresolved toServices warns once per evaluation", "[evaluator]") {
+  std::string missing = ClientEgress("    - toServices: [{k8sService: {serviceName: nope, namespace: app}}]\n");
+  FlowResult r = Eval(missing, Tcp(Ep("app", "client"), Ip("8.8.8.8"), "80"));
+  CHECK(r.warnings.size() == 1);
 }
 
 }  // namespace

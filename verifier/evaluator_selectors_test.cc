@@ -264,5 +264,31 @@ TEST_CASE("5.2 an ip peer takes the identity the inventory places there", "[eval
   CHECK(unknown.error.has_value());
 }
 
+TEST_CASE("2.3 cluster scoping: a pod of another cluster is not a peer since 1.19", "[evaluator]") {
+  ir::LabelsPeer remote{"app", {{"app", "client"}, {"io.cilium.k8s.policy.cluster", "cluster-2"}}, "default"};
+  CHECK_FALSE(Allowed(Eval(kCnpFromAll, Tcp(remote, Ep("app", "server"), "80"))));
+  ir::Settings v118;
+  v118.version = {1, 18};  // --policy-default-local-cluster defaults to false
+  CHECK(Allowed(Eval(kCnpFromAll, Tcp(remote, Ep("app", "server"), "80"), v118)));
+}
+
+TEST_CASE("10 fromRequires (before 1.19) is ANDed into the endpoint peers", "[evaluator]") {
+  constexpr std::string_view yaml = R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  endpointSelector: {matchLabels: {app: server}}
+  ingress:
+    - fromEndpoints: [{}]
+      fromRequires: [{matchLabels: {app: client}}]
+)";
+  ir::Settings v117;
+  v117.version = {1, 17};
+  CHECK(Allowed(Eval(yaml, Tcp(Ep("app", "client"), Ep("app", "server"), "80"), v117)));
+  FlowResult r = Eval(yaml, Tcp(Ep("app", "server"), Ep("app", "server"), "80"), v117);
+  CHECK(r.deny_reason == ir::DenyReason::kDefaultDeny);
+}
+
 }  // namespace
 }  // namespace polc::verifier::test
