@@ -180,9 +180,15 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
       return e->default_deny;
     });
     result.enforcement_reason = std::to_string(selecting.size()) + " " + dir + " rule entr" +
-                                (selecting.size() == 1 ? "y selects " : "ies select ") + who +
-                                (result.default_deny ? "; default deny is on"
-                                                     : "; every one sets enableDefaultDeny false, so default deny is off");
+                                (selecting.size() == 1 ? "y selects " : "ies select ") + who + " (";
+    constexpr size_t kNamed = 3;
+    for (size_t i = 0; i < selecting.size() && i < kNamed; ++i) {
+      result.enforcement_reason += (i > 0 ? ", " : "") + selecting[i]->description;
+    }
+    if (selecting.size() > kNamed) result.enforcement_reason += ", ...";
+    result.enforcement_reason += result.default_deny
+                                     ? "); default deny is on"
+                                     : "); every one sets enableDefaultDeny false, so default deny is off";
   }
 
   // fromRequires of every selecting entry constrain all endpoint peers.

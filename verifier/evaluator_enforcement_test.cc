@@ -23,6 +23,7 @@ TEST_CASE("3.1 enforcement is per direction", "[evaluator]") {
   CHECK(Allowed(in));
   CHECK(in.ingress.enforced);
   CHECK(in.ingress.default_deny);
+  CHECK(in.ingress.enforcement_reason.find("CiliumNetworkPolicy app/p ingress[0]") != std::string::npos);
   REQUIRE(in.ingress.deciding.has_value());
   CHECK(in.ingress.deciding->location.line == 7);
   CHECK(in.ingress.deciding->description == "CiliumNetworkPolicy app/p ingress[0]");

@@ -200,6 +200,7 @@ ResolvedPeer ResolveEndpoint(const ir::Endpoint& endpoint, std::string_view othe
     if (node == nullptr && !endpoint.node.empty() && !other_node.empty() && endpoint.node != other_node) {
       out.seen = RemoteNodeIdentity(nullptr, inventory, settings);
     }
+    out.self.endpoint = &endpoint;  // its container ports are host ports, named ports still resolve
     out.self.description = description + " (hostNetwork: " + out.self.description + ")";
     out.seen.description = description + " (hostNetwork: " + out.seen.description + ")";
     out.applies = true;
