@@ -221,6 +221,25 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
     }
   }
 
+  // 6.6: toFQDNs learns addresses only from DNS answers seen by the DNS
+  // proxy, i.e. when an egress rule with `rules.dns` selects the endpoint.
+  if (in.direction == ir::Direction::kEgress && !in.remote->fqdns.empty()) {
+    bool fqdn_matched = false;
+    for (const PolicyEntry* entry : plain_allows) {
+      for (const auto& peer : entry->peers) {
+        if (peer.kind == PeerMatcher::Kind::kFqdn && PeerMatches(peer, *in.remote, settings.version)) fqdn_matched = true;
+      }
+    }
+    bool dns_proxy = std::any_of(selecting.begin(), selecting.end(), [](const PolicyEntry* e) {
+      return e->ports && std::any_of(e->ports->begin(), e->ports->end(), [](const internal::PortSpec& p) {
+               return p.l7 != nullptr && p.l7->dns.has_value();
+             });
+    });
+    if (fqdn_matched && !dns_proxy) {
+      warnings.push_back(who + ": toFQDNs matches " + in.remote->description +
+                         ", but no egress rule with rules.dns selects it, so Cilium never learns the addresses (6.6)");
+    }
+  }
   // 4: deny wins over allow.
   if (!denies.empty()) {
     Deny(result, ir::DenyReason::kDenyRule, ToMatch(*denies.front(), false),

@@ -82,6 +82,12 @@ TEST_CASE("6.7 toFQDNs selects the addresses of the name, not others", "[evaluat
   CHECK(Allowed(Eval(yaml, Tcp(Ep("app", "client"), Fqdn("one.one.one.one"), "443"))));
   CHECK(Allowed(Eval(yaml, Tcp(Ep("app", "client"), Ip("1.1.1.1"), "443"))));
   CHECK_FALSE(Allowed(Eval(yaml, Tcp(Ep("app", "client"), Fqdn("example.com"), "443"))));
+  CHECK(Eval(yaml, Tcp(Ep("app", "client"), Fqdn("one.one.one.one"), "443")).warnings.empty());
+  // 6.6: without a DNS rule the proxy never sees the answers: a warning.
+  std::string no_dns = ClientEgress("    - toFQDNs: [{matchName: one.one.one.one}]\n");
+  FlowResult r = Eval(no_dns, Tcp(Ep("app", "client"), Fqdn("one.one.one.one"), "443"));
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("rules.dns") != std::string::npos);
 }
 
 constexpr std::string_view kHttp = R"(
