@@ -260,6 +260,22 @@ spec:
 TEST_CASE("5.2 an ip peer takes the identity the inventory places there", "[evaluator]") {
   CHECK(Allowed(Eval(kCnpFromAll, Tcp(Ip("10.244.1.10"), Ep("app", "server"), "80"))));
   CHECK_FALSE(Allowed(Eval(kCnpFromAll, Tcp(Ip("10.244.2.10"), Ep("app", "server"), "80"))));
+  // A Service cluster IP is its backend (service translation happens before policy).
+  ir::Inventory inv = SmallInventory();
+  inv.services[0].cluster_ips = {"10.96.0.10"};
+  constexpr std::string_view to_server = R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: c, namespace: app}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+    - toEndpoints: [{matchLabels: {app: server}}]
+)";
+  FlowResult via_service = Eval(to_server, Tcp(Ep("app", "client"), Ip("10.96.0.10"), "8080"), {}, inv);
+  CHECK(Allowed(via_service));
+  CHECK_FALSE(Allowed(Eval(to_server, Tcp(Ep("app", "client"), Ip("10.96.0.11"), "8080"), {}, inv)));
+  CHECK(via_service.warnings.size() == 1);
   FlowResult unknown = Eval(kCnpFromAll, Tcp(Ep("app", "nope"), Ep("app", "server"), "80"));
   CHECK(unknown.error.has_value());
 }

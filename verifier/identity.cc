@@ -294,6 +294,25 @@ ResolvedPeer ResolvePeer(const ir::FlowPeer& peer, std::string_view other_node, 
         }
       }
     }
+    // A Service's cluster IP is translated to a backend before policy applies.
+    for (const auto& svc : inventory.services) {
+      bool is_cluster_ip = std::any_of(svc.cluster_ips.begin(), svc.cluster_ips.end(),
+                                       [&](const std::string& text) { return SameAddress(text, *addr); });
+      if (!is_cluster_ip || !svc.selector) continue;
+      std::string svc_ns = svc.namespace_.empty() ? "default" : svc.namespace_;
+      for (const auto& endpoint : inventory.endpoints) {
+        std::string ns = endpoint.namespace_.empty() ? "default" : endpoint.namespace_;
+        bool selected = ns == svc_ns && std::all_of(svc.selector->begin(), svc.selector->end(), [&](const auto& kv) {
+                          auto it = endpoint.labels.find(kv.first);
+                          return it != endpoint.labels.end() && it->second == kv.second;
+                        });
+        if (!selected) continue;
+        ResolvedPeer backend = ResolveEndpoint(endpoint, other_node, inventory, settings);
+        backend.warnings.push_back(ip->address + " is the cluster IP of Service " + svc_ns + "/" + svc.name +
+                                   "; evaluated as its backend " + ns + "/" + endpoint.name);
+        return backend;
+      }
+    }
     for (const auto& api : inventory.kube_apiserver_ips) {
       if (SameAddress(api, *addr)) {
         out.seen = *ReservedIdentity("kube-apiserver");
