@@ -28,7 +28,13 @@ std::string ShortPolicy(const std::string& policy) {
 
 std::string RuleLine(const TrailRule& rule) {
   std::string text = rule.policy.empty() ? "implicit rule" : ShortPolicy(rule.policy);
-  if (!rule.description.empty()) text += " // " + rule.description;
+  // The evaluator's description usually repeats the policy ("CiliumNetworkPolicy
+  // ns/name ingress[0]"); keep only the part that names the rule.
+  std::string description = rule.description;
+  if (!rule.policy.empty() && description.rfind(rule.policy + " ", 0) == 0) {
+    description = description.substr(rule.policy.size() + 1);
+  }
+  if (!description.empty()) text += " // " + description;
   if (rule.deny) text += " [deny]";
   if (rule.has_l7) text += " [L7]";
   if (!rule.location.empty()) text += " (" + rule.location + ")";

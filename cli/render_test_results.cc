@@ -14,7 +14,7 @@ std::string FailureText(const TestOutcome& test, const CaseOutcome& c, std::stri
   out += fmt::format("{}expected: {}\n", indent, c.expected);
   for (const std::string& mismatch : c.mismatches) out += fmt::format("{}why: {}\n", indent, mismatch);
   if (!test.errors.empty()) {
-    out += fmt::format("{}the policies of this test have errors:\n", indent);
+    out += fmt::format("{}{}:\n", indent, test.error_summary);
     for (const std::string& error : test.errors) out += fmt::format("{}  {}\n", indent, error);
     return out;
   }
@@ -25,7 +25,7 @@ std::string FailureText(const TestOutcome& test, const CaseOutcome& c, std::stri
 std::string Verdict(const CaseOutcome& c) { return c.trail.verdict.empty() ? "error" : c.trail.verdict; }
 
 std::string Deciding(const TestOutcome& test, const CaseOutcome& c) {
-  if (!test.errors.empty()) return "policies have errors";
+  if (!test.errors.empty()) return test.error_summary;
   return DecidingSummary(c.trail);
 }
 
@@ -39,7 +39,7 @@ std::string RenderTestText(const TestReport& report) {
   std::string out;
   for (const TestOutcome& test : report.tests) {
     if (test.cases.empty() && !test.errors.empty()) {
-      out += fmt::format("FAIL  {}  error  the test could not be run\n", test.name);
+      out += fmt::format("FAIL  {}  error  {}\n", test.name, test.error_summary);
       for (const std::string& error : test.errors) out += fmt::format("    {}\n", error);
       continue;
     }

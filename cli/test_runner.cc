@@ -122,18 +122,19 @@ TestOutcome RunPolicyTest(const ir::PolicyTest& test, const ir::FileTable& test_
 }
 
 TestOutcome FailedPolicyTest(const ir::PolicyTest& test, const ir::FileTable& test_files,
-                             std::vector<std::string> errors) {
+                             std::vector<std::string> errors, std::string summary) {
   TestOutcome outcome;
   outcome.name = test.name;
   outcome.file = FileOf(test.location, test_files);
   outcome.errors = std::move(errors);
+  outcome.error_summary = std::move(summary);
   for (const ir::TestCase& test_case : test.cases) {
     CaseOutcome c;
     c.name = test_case.name;
     c.location = LineOf(test_case.location, test_files);
     c.expected = ExpectationText(test_case);
     c.trail.verdict = "error";
-    c.trail.error = "not evaluated: the test's policies have errors";
+    c.trail.error = "not evaluated: " + outcome.error_summary;
     c.mismatches.push_back(c.trail.error);
     outcome.cases.push_back(std::move(c));
   }

@@ -30,8 +30,10 @@ struct TestOutcome {
   std::string name;
   std::string file;  // the PolicyTest's file
   // Problems that make every case of the test fail: policy files with errors
-  // ("file:line:col: message [rule]"), unreadable spec.policies paths.
+  // ("file:line:col: message [rule]"), unreadable spec.policies paths, or
+  // errors in the PolicyTest itself; `error_summary` says which, briefly.
   std::vector<std::string> errors;
+  std::string error_summary;
   std::vector<CaseOutcome> cases;
 };
 
@@ -61,9 +63,10 @@ TestOutcome RunPolicyTest(const ir::PolicyTest& test, const ir::FileTable& test_
                           const ir::FileTable& policy_files);
 
 // An outcome whose cases all fail because of `errors` (the policies could not
-// be loaded); every case is listed so the counts stay per case.
+// be loaded, or the test itself has errors: `summary` says which, e.g.
+// "policies have errors"); every case is listed so the counts stay per case.
 TestOutcome FailedPolicyTest(const ir::PolicyTest& test, const ir::FileTable& test_files,
-                             std::vector<std::string> errors);
+                             std::vector<std::string> errors, std::string summary);
 
 // The manifests' inventory merged with a test's inline inventory: lists are
 // concatenated (inline endpoints after the manifests'), a namespace declared

@@ -197,5 +197,39 @@ TEST_CASE("test report junit: suites per test, failure message with the trail, e
   CHECK(XmlEscape(std::string("a\x01z"), false) == "az");
 }
 
+TEST_CASE("test report: a test that cannot run fails every case and lists its errors", "[test-runner]") {
+  ir::FileTable files;
+  ir::FileId id = files.Add("tests/t.yaml", "a\nb\nc\n");
+  ir::PolicyTest test;
+  test.name = "t";
+  test.location = {id, 1, 1};
+  ir::TestCase c1 = Expect(ir::Expectation::kAllow);
+  c1.name = "one";
+  c1.location = {id, 3, 7};
+  ir::TestCase c2 = Expect(ir::Expectation::kDeny);
+  c2.name = "two";
+  test.cases = {c1, c2};
+  TestReport report;
+  report.tests.push_back(FailedPolicyTest(test, files, {"p.yaml:11:7: error: unknown field [unknown-field]"},
+                                          "policies have errors"));
+  CHECK(report.Failed() == 2);
+  std::string text = RenderTestText(report);
+  CHECK_THAT(text, Catch::StartsWith("FAIL  t/one  error  policies have errors\n    case: tests/t.yaml:3\n"));
+  CHECK_THAT(text, Catch::Contains("    policies have errors:\n      p.yaml:11:7: error: unknown field [unknown-field]\n"));
+  CHECK_THAT(text, Catch::Contains("FAIL  t/two  error  policies have errors\n"));
+  CHECK_THAT(text, Catch::EndsWith("\n0 passed, 2 failed\n"));
+  // A PolicyTest too broken to have cases still counts once.
+  TestOutcome broken;
+  broken.name = "broken";
+  broken.errors = {"x.yaml:1:1: error: missing field [missing-field]"};
+  broken.error_summary = "the PolicyTest has errors";
+  TestReport only_broken;
+  only_broken.tests.push_back(broken);
+  CHECK(RenderTestText(only_broken) ==
+        "FAIL  broken  error  the PolicyTest has errors\n    x.yaml:1:1: error: missing field [missing-field]\n"
+        "0 passed, 1 failed\n");
+  CHECK_THAT(RenderTestJunit(only_broken), Catch::Contains("type=\"error\""));
+}
+
 }  // namespace
 }  // namespace polc::cli
