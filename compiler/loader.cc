@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "compiler/lower.h"
+#include "compiler/lower_inventory.h"
+#include "compiler/lower_policy_test.h"
 
 namespace polc::compiler {
 namespace {
@@ -118,9 +120,16 @@ void LowerObjects(LoadResult& result, const ir::Settings& settings) {
         result.policies.cidr_groups.push_back(std::move(group));
         break;
       }
+      case ObjectClass::kPolicyTest: {
+        ir::PolicyTest test = LowerPolicyTest(object, ctx);
+        test.object = static_cast<int>(i);
+        result.tests.push_back(std::move(test));
+        break;
+      }
       default: break;
     }
   }
+  result.inventory = LowerInventory(result.objects, result.sink);
   Sanitize(result.policies, settings, result.sink);
 }
 

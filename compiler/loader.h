@@ -15,7 +15,9 @@
 #include "compiler/input_files.h"
 #include "compiler/yaml_tree.h"
 #include "ir/diagnostic.h"
+#include "ir/inventory.h"
 #include "ir/policy.h"
+#include "ir/policy_test.h"
 #include "ir/settings.h"
 
 namespace polc::compiler {
@@ -46,6 +48,11 @@ struct LoadResult {
   std::deque<YamlFile> yaml;
   std::vector<KubeObject> objects;
   ir::PolicySet policies;
+  // The cluster inventory from the inventory manifests of the inputs
+  // (Namespace, Pod, workloads, Service, Node); pods collapse into their
+  // owner workload. Does not include the inline inventory of PolicyTests.
+  ir::Inventory inventory;
+  std::vector<ir::PolicyTest> tests;  // PolicyTest documents, in input order
   ir::DiagnosticSink sink;
   size_t documents = 0;
   size_t files_read = 0;  // files that passed the input checks

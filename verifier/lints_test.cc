@@ -24,6 +24,11 @@ TEST_CASE("each rule is owned by at most one lint family", "[lint]") {
   const std::set<RuleId> elsewhere = {
       RuleId::kIpBlockMatchesPods,  // needs the pod inventory (semantics layer)
       RuleId::kUnknownSuppression,  // about suppression annotations (cli/)
+      // About inventory manifests, reported by their frontend (compiler/lower_inventory.cc).
+      RuleId::kInventoryUndeclaredNamespace,
+      RuleId::kInventoryDuplicate,
+      RuleId::kInventoryServiceSelectsNothing,
+      RuleId::kInventoryInvalidField,
   };
   for (const ir::RuleInfo& info : ir::AllRules()) {
     if (info.category != ir::RuleCategory::kLint && info.category != ir::RuleCategory::kPerformance) continue;
