@@ -163,6 +163,10 @@ PolicyEntry CiliumEntry(const ir::Policy& policy, int p, const ir::Rule& rule, i
       entry.peers.push_back(std::move(matcher));
     }
   }
+  if (peer.groups && !peer.groups->empty()) {
+    entry.warnings.push_back(entry.description +
+                             ": fromGroups/toGroups (AWS security groups) cannot be resolved offline; they select nothing here");
+  }
   if (peer.services) {
     for (const auto& service : *peer.services) AddServicePeers(service, ns, inventory, entry);
   }
