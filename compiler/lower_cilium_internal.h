@@ -25,6 +25,11 @@ std::optional<std::vector<ir::PortRule>> LowerPortRules(const YamlNode& list, ir
 // `icmps` of a rule.
 std::optional<std::vector<ir::IcmpRule>> LowerIcmpRules(const YamlNode& list, LowerContext& ctx);
 
+// The ICMP (v6 = false) or ICMPv6 type a name stands for (cilium-semantics.md
+// 1.11), and the names of a family (for did-you-mean). Also used by PolicyTest.
+std::optional<uint8_t> IcmpTypeByName(std::string_view name, bool v6);
+std::vector<std::string_view> IcmpTypeNames(bool v6);
+
 // A toFQDNs item or an L7 dns rule: exactly one of matchName/matchPattern.
 std::optional<ir::FqdnSelector> LowerFqdnSelector(const YamlNode& node, std::string_view what, LowerContext& ctx);
 

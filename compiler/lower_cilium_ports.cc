@@ -487,4 +487,19 @@ std::optional<std::vector<ir::IcmpRule>> LowerIcmpRules(const YamlNode& list, Lo
   return out;
 }
 
+std::optional<uint8_t> IcmpTypeByName(std::string_view name, bool v6) {
+  std::span<const IcmpName> names = v6 ? std::span<const IcmpName>(kIcmpV6Names) : kIcmpV4Names;
+  for (const IcmpName& entry : names) {
+    if (entry.name == name) return entry.type;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> IcmpTypeNames(bool v6) {
+  std::span<const IcmpName> names = v6 ? std::span<const IcmpName>(kIcmpV6Names) : kIcmpV4Names;
+  std::vector<std::string_view> out;
+  for (const IcmpName& entry : names) out.push_back(entry.name);
+  return out;
+}
+
 }  // namespace polc::compiler::cilium

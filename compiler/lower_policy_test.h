@@ -19,4 +19,11 @@ namespace polc::compiler {
 // kTestEndpoint.
 ir::PolicyTest LowerPolicyTest(const KubeObject& object, LowerContext& ctx);
 
+// spec.inventory of a PolicyTest (namespaces, nodes, endpoints, services,
+// kubeAPIServer, dns), read strictly. Duplicate endpoints, nodes, namespaces
+// and services give inventory-duplicate; a Service selecting no endpoint
+// gives inventory-service-selects-nothing. Namespaces are not completed here
+// (LowerPolicyTest does it).
+ir::Inventory LowerInlineInventory(const YamlNode& node, LowerContext& ctx);
+
 }  // namespace polc::compiler
