@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/lint_command.h"
+#include "cli/query_command.h"
+#include "cli/test_command.h"
 
 namespace polc::cli {
 namespace {
@@ -22,6 +24,8 @@ Examples:
   polc lint policies/
   polc lint --format sarif policies/ > polc.sarif
   polc lint --help
+  polc test policies/ tests/
+  polc query policies/ cluster/ --from shop/web --to shop/db --port 5432
 
 Run 'polc <subcommand> --help' for its options. Reference: docs/CLI.md.)";
 
@@ -34,6 +38,8 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", "polc 0.1.0");
   int exit_code = kExitOk;
   AddLintCommand(app, exit_code);
+  AddTestCommand(app, exit_code);
+  AddQueryCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
