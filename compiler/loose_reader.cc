@@ -1,10 +1,10 @@
 #include "compiler/loose_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <iterator>
-
-#include <fmt/format.h>
 
 namespace polc::compiler {
 
@@ -35,8 +35,8 @@ void LooseReader::Warn(ir::SourceLocation location, std::string message) const {
 }
 
 void LooseReader::WrongType(std::string_view key, const YamlNode& value, std::string_view expected) const {
-  Warn(value.location, fmt::format("'{}' of {} is {}, not {}; polc ignores the field", key, what_,
-                                   value.TypeName(), expected));
+  Warn(value.location,
+       fmt::format("'{}' of {} is {}, not {}; polc ignores the field", key, what_, value.TypeName(), expected));
 }
 
 std::optional<std::string> LooseReader::String(std::string_view key) const {
@@ -107,8 +107,8 @@ std::map<std::string, std::string> LooseReader::StringMap(std::string_view key) 
     if (v->IsNull()) {
       out[k->scalar] = "";  // `key:` with no value is the empty string to kubectl
     } else if (!v->IsScalar()) {
-      Warn(v->location, fmt::format("'{}' in '{}' of {} is {}, not a string; polc ignores it", k->scalar, key,
-                                    what_, v->TypeName()));
+      Warn(v->location, fmt::format("'{}' in '{}' of {} is {}, not a string; polc ignores it", k->scalar, key, what_,
+                                    v->TypeName()));
     } else {
       out[k->scalar] = v->scalar;
     }

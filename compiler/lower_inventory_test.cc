@@ -1,11 +1,10 @@
 // Inventory from Kubernetes manifests (issue 3 section 1): every field read,
 // owner collapsing (netpol-analyzer's `ns/name[Kind]`), List dumps, and the
 // inventory warnings with their locations.
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "compiler/loader.h"
 
@@ -14,7 +13,9 @@ namespace {
 
 using ir::RuleId;
 
-LoadResult LoadYaml(std::string_view text) { return LoadText("inv.yaml", text, LoadOptions{}); }
+LoadResult LoadYaml(std::string_view text) {
+  return LoadText("inv.yaml", text, LoadOptions{});
+}
 
 std::string Describe(const LoadResult& result) {
   std::string out;
@@ -88,7 +89,7 @@ spec:
   CHECK(web.ports[1] == ir::ContainerPort{"", 53, ir::Protocol::kUdp});
   CHECK(web.location.line == 1);
   const ir::Endpoint& bare = r.inventory.endpoints[1];
-  CHECK(bare.namespace_ == "default");  // no namespace: kubectl's default
+  CHECK(bare.namespace_ == "default");         // no namespace: kubectl's default
   CHECK(bare.service_account == "legacy-sa");  // the deprecated spec.serviceAccount
   CHECK_FALSE(bare.host_network);
   CHECK(bare.location.line == 20);
@@ -97,7 +98,8 @@ spec:
   REQUIRE(r.inventory.namespaces.size() == 2);
   CHECK(r.inventory.namespaces[0].name == "default");
   CHECK_FALSE(r.inventory.namespaces[0].declared);
-  CHECK(r.inventory.namespaces[1].labels == std::map<std::string, std::string>{{"kubernetes.io/metadata.name", "shop"}});
+  CHECK(r.inventory.namespaces[1].labels ==
+        std::map<std::string, std::string>{{"kubernetes.io/metadata.name", "shop"}});
   CHECK(r.inventory.FindEndpoint("", "bare") == &r.inventory.endpoints[1]);
   CHECK(r.inventory.FindEndpoint("shop", "bare") == nullptr);
 }
@@ -261,7 +263,7 @@ items:
                                           "web/agent[DaemonSet]", "web/nightly[CronJob]", "default/shared[Pod]"});
   const ir::Endpoint& front = r.inventory.endpoints[0];
   CHECK(front.ips == std::vector<std::string>{"10.0.0.1", "10.0.0.2"});  // every pod's IP
-  CHECK(front.node == "n1");                                              // the first pod's
+  CHECK(front.node == "n1");                                             // the first pod's
   CHECK(front.pod_name == "front-5d4f-aaaaa");
   CHECK(front.labels.at("pod-template-hash") == "5d4f");  // the pods' real labels
   CHECK(front.location.line == 4);                        // the Deployment object

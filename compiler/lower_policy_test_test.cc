@@ -1,11 +1,10 @@
 // PolicyTest documents (../shared/reference/policy-test-format.md): every
 // field reaches ir::PolicyTest, and every mistake is an error at its node,
 // "so that a typo never turns into a silently passing test".
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "compiler/loader.h"
 
@@ -14,13 +13,15 @@ namespace {
 
 using ir::RuleId;
 
-LoadResult LoadYaml(std::string_view text) { return LoadText("t.yaml", text, LoadOptions{}); }
+LoadResult LoadYaml(std::string_view text) {
+  return LoadText("t.yaml", text, LoadOptions{});
+}
 
 std::string Describe(const LoadResult& result) {
   std::string out;
   for (const ir::Diagnostic& d : result.sink.diagnostics()) {
-    out += fmt::format("{}:{} [{}] {} | {}\n", d.location.line, d.location.column, ir::Info(d.rule).id, d.message,
-                       d.hint);
+    out +=
+        fmt::format("{}:{} [{}] {} | {}\n", d.location.line, d.location.column, ir::Info(d.rule).id, d.message, d.hint);
   }
   return out.empty() ? "(no diagnostics)" : out;
 }
@@ -155,7 +156,8 @@ TEST_CASE("PolicyTest: every field of the format reaches the IR", "[policy-test]
   CHECK(client.service_account == "sa1");
   CHECK(client.node == "node-1");
   CHECK(client.ips == std::vector<std::string>{"10.0.1.10"});
-  CHECK(client.ports == std::vector<ir::ContainerPort>{{"http", 8080, ir::Protocol::kTcp}, {"", 53, ir::Protocol::kUdp}});
+  CHECK(client.ports ==
+        std::vector<ir::ContainerPort>{{"http", 8080, ir::Protocol::kTcp}, {"", 53, ir::Protocol::kUdp}});
   CHECK_FALSE(client.host_network);
   CHECK(client.location.line == 20);
   CHECK(inv.endpoints[1].service_account == "default");
@@ -247,35 +249,35 @@ spec:
     INFO(ir::Info(rule).id << " at " << line << ":" << column);
     CHECK(Find(r, rule, line, column) != nullptr);
   };
-  expect_at(RuleId::kUnknownField, 5, 3);       // setings -> did you mean settings
-  expect_at(RuleId::kWrongType, 6, 29);         // unquoted 1.19 is a number
-  expect_at(RuleId::kInvalidValue, 6, 58);      // allways
-  expect_at(RuleId::kInvalidValue, 6, 83);      // never
-  expect_at(RuleId::kInvalidValue, 7, 43);      // 10.0.0.300
-  expect_at(RuleId::kMissingField, 7, 64);      // dns record without name
-  expect_at(RuleId::kInvalidValue, 9, 72);      // alow
-  expect_at(RuleId::kInvalidValue, 10, 14);     // duplicate case name
-  expect_at(RuleId::kInvalidValue, 11, 35);     // endpoint without namespace
-  expect_at(RuleId::kInvalidValue, 11, 52);     // wrold -> did you mean world
+  expect_at(RuleId::kUnknownField, 5, 3);         // setings -> did you mean settings
+  expect_at(RuleId::kWrongType, 6, 29);           // unquoted 1.19 is a number
+  expect_at(RuleId::kInvalidValue, 6, 58);        // allways
+  expect_at(RuleId::kInvalidValue, 6, 83);        // never
+  expect_at(RuleId::kInvalidValue, 7, 43);        // 10.0.0.300
+  expect_at(RuleId::kMissingField, 7, 64);        // dns record without name
+  expect_at(RuleId::kInvalidValue, 9, 72);        // alow
+  expect_at(RuleId::kInvalidValue, 10, 14);       // duplicate case name
+  expect_at(RuleId::kInvalidValue, 11, 35);       // endpoint without namespace
+  expect_at(RuleId::kInvalidValue, 11, 52);       // wrold -> did you mean world
   expect_at(RuleId::kConflictingFields, 12, 41);  // endpoint + ip
-  expect_at(RuleId::kMissingField, 12, 60);     // empty peer
-  expect_at(RuleId::kInvalidValue, 13, 29);     // ip with a prefix
-  expect_at(RuleId::kInvalidValue, 13, 67);     // tcp (case-sensitive)
+  expect_at(RuleId::kMissingField, 12, 60);       // empty peer
+  expect_at(RuleId::kInvalidValue, 13, 29);       // ip with a prefix
+  expect_at(RuleId::kInvalidValue, 13, 67);       // tcp (case-sensitive)
   expect_at(RuleId::kConflictingFields, 14, 65);  // deniedAt with allow
   expect_at(RuleId::kConflictingFields, 14, 83);  // reason with allow
-  expect_at(RuleId::kInvalidValue, 15, 74);     // sideways
-  expect_at(RuleId::kInvalidValue, 15, 92);     // because
+  expect_at(RuleId::kInvalidValue, 15, 74);       // sideways
+  expect_at(RuleId::kInvalidValue, 15, 92);       // because
   expect_at(RuleId::kConflictingFields, 16, 66);  // ICMP with a port
-  expect_at(RuleId::kInvalidValue, 17, 56);     // port 70000
+  expect_at(RuleId::kInvalidValue, 17, 56);       // port 70000
   expect_at(RuleId::kConflictingFields, 17, 63);  // icmp with TCP
-  expect_at(RuleId::kWrongType, 18, 57);        // port: [1]
+  expect_at(RuleId::kWrongType, 18, 57);          // port: [1]
   expect_at(RuleId::kConflictingFields, 18, 7);   // http + dns
-  expect_at(RuleId::kMissingField, 18, 77);     // dns without query
-  expect_at(RuleId::kWrongType, 18, 108);       // expectAudit: maybe
-  expect_at(RuleId::kMissingField, 19, 7);      // case without name
-  expect_at(RuleId::kUnknownField, 19, 40);     // expected -> expect
-  expect_at(RuleId::kMissingField, 20, 34);     // labels peer without namespace
-  expect_at(RuleId::kUnknownField, 20, 75);     // methd -> method
+  expect_at(RuleId::kMissingField, 18, 77);       // dns without query
+  expect_at(RuleId::kWrongType, 18, 108);         // expectAudit: maybe
+  expect_at(RuleId::kMissingField, 19, 7);        // case without name
+  expect_at(RuleId::kUnknownField, 19, 40);       // expected -> expect
+  expect_at(RuleId::kMissingField, 20, 34);       // labels peer without namespace
+  expect_at(RuleId::kUnknownField, 20, 75);       // methd -> method
   const ir::Diagnostic* typo = Find(r, RuleId::kUnknownField, 19, 40);
   REQUIRE(typo != nullptr);
   CHECK_THAT(typo->message + typo->hint, Catch::Contains("expect"));

@@ -1,10 +1,10 @@
 // PolicyTest lowering (see lower_policy_test.h). Named lower_policytest.cc
 // because the build treats every *_test.cc as a test source.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "compiler/k8s_validation.h"
 #include "compiler/lower_cilium_internal.h"
@@ -19,10 +19,9 @@ constexpr std::string_view kApiVersion = "polc.io/v1alpha1";
 
 // The entity names of the format's peer table.
 constexpr std::array<std::string_view, 8> kEntities = {"host",   "remote-node", "world",   "kube-apiserver",
-                                                      "health", "init",        "ingress", "unmanaged"};
+                                                       "health", "init",        "ingress", "unmanaged"};
 
-std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates,
-                       std::string_view fallback) {
+std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates, std::string_view fallback) {
   std::optional<std::string> suggestion = Suggest(word, candidates);
   return suggestion ? fmt::format("did you mean '{}'?", *suggestion) : std::string(fallback);
 }
@@ -123,8 +122,7 @@ std::optional<ir::FlowPeer> LowerPeer(const YamlNode& node, std::string_view sid
     size_t slash = text->find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == text->size() ||
         text->find('/', slash + 1) != std::string::npos) {
-      ctx.Report(ir::RuleId::kInvalidValue, value.location,
-                 fmt::format("endpoint '{}' is not NAMESPACE/NAME", *text),
+      ctx.Report(ir::RuleId::kInvalidValue, value.location, fmt::format("endpoint '{}' is not NAMESPACE/NAME", *text),
                  fmt::format("write the namespace too, e.g. default/{}", *text));
       return std::nullopt;
     }
@@ -376,7 +374,8 @@ ir::PolicyTest LowerPolicyTest(const KubeObject& object, LowerContext& ctx) {
   if (cases == nullptr) return test;
   std::set<std::string> names;
   for (const YamlNode* item : cases->items) {
-    if (std::optional<ir::TestCase> test_case = LowerCase(*item, names, ctx)) test.cases.push_back(std::move(*test_case));
+    if (std::optional<ir::TestCase> test_case = LowerCase(*item, names, ctx))
+      test.cases.push_back(std::move(*test_case));
   }
   return test;
 }

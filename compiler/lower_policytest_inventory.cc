@@ -1,9 +1,9 @@
 // spec.inventory of a PolicyTest (policy-test-format.md), read strictly with
 // FieldReader like the rest of the PolicyTest.
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "compiler/k8s_validation.h"
 #include "compiler/lower_inventory.h"
@@ -154,8 +154,8 @@ class DuplicateCheck {
     auto [it, inserted] = seen_.emplace(key, location);
     if (inserted) return true;
     ctx_.Report(ir::RuleId::kInventoryDuplicate, location,
-                fmt::format("{} {} is listed twice in this inventory (first at line {}); polc keeps the first",
-                            what_, key, it->second.line),
+                fmt::format("{} {} is listed twice in this inventory (first at line {}); polc keeps the first", what_,
+                            key, it->second.line),
                 "remove or rename one of them");
     return false;
   }
@@ -173,8 +173,7 @@ ir::Inventory LowerInlineInventory(const YamlNode& node, LowerContext& ctx) {
   FieldReader reader(node, "the PolicyTest inventory",
                      {"namespaces", "nodes", "endpoints", "services", "kubeAPIServer", "dns"}, ctx);
   if (!reader.ok()) return inventory;
-  DuplicateCheck namespaces("namespace", ctx), nodes("node", ctx), endpoints("endpoint", ctx),
-      services("service", ctx);
+  DuplicateCheck namespaces("namespace", ctx), nodes("node", ctx), endpoints("endpoint", ctx), services("service", ctx);
   ForEachItem(reader, "namespaces", [&](const YamlNode& item) {
     std::optional<ir::Namespace> ns = LowerNamespace(item, ctx);
     if (ns && namespaces.Add(ns->name, ns->location)) inventory.namespaces.push_back(std::move(*ns));

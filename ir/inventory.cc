@@ -21,7 +21,9 @@ namespace {
 
 // The manifest convention: a namespaced object without a namespace lands in
 // "default" (what kubectl apply does without -n).
-std::string_view EffectiveNamespace(std::string_view ns) { return ns.empty() ? std::string_view("default") : ns; }
+std::string_view EffectiveNamespace(std::string_view ns) {
+  return ns.empty() ? std::string_view("default") : ns;
+}
 
 }  // namespace
 
