@@ -26,6 +26,21 @@ using inventory::WorkloadKindOf;
 
 const ir::Settings kNoSettings;  // inventory reading does not depend on the target
 
+// The loader classifies by kind; a Knative `Service` (serving.knative.dev)
+// or a CRD that happens to be called `Node` is not what these readers expect,
+// so only the Kubernetes API groups of each kind are read.
+bool IsKubernetesKind(const KubeObject& object) {
+  std::string_view version = object.api_version;
+  size_t slash = version.find('/');
+  std::string_view group = slash == std::string_view::npos ? std::string_view() : version.substr(0, slash);
+  std::string_view kind = object.kind;
+  if (kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" || kind == "DaemonSet") {
+    return group == "apps" || group == "extensions";  // extensions/v1beta1 in old dumps
+  }
+  if (kind == "Job" || kind == "CronJob") return group == "batch";
+  return group.empty();  // core v1: Namespace, Pod, Service, Node, ReplicationController
+}
+
 // The kind and name a pod or workload is shown as, following owner
 // references through the ReplicaSets and Jobs of the inputs.
 std::pair<ir::WorkloadKind, std::string> Representative(
@@ -121,7 +136,7 @@ ir::Inventory LowerInventory(const std::vector<KubeObject>& objects, ir::Diagnos
   std::map<std::tuple<std::string, std::string, std::string>, std::pair<char, size_t>> slot;
   for (size_t i = 0; i < objects.size(); ++i) {
     const KubeObject& object = objects[i];
-    if (object.object_class != ObjectClass::kInventory) continue;
+    if (object.object_class != ObjectClass::kInventory || !IsKubernetesKind(object)) continue;
     LowerContext ctx{sink, kNoSettings, static_cast<int>(i)};
     bool namespaced = object.kind != "Namespace" && object.kind != "Node";
     // Like duplicate-policy-name: a namespaced object without

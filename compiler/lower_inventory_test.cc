@@ -370,6 +370,27 @@ status: {addresses: [{type: InternalIP, address: [1]}]}
   CHECK(r.inventory.nodes.at(0).ips.empty());
 }
 
+TEST_CASE("inventory: kinds of other API groups are not inventory", "[inventory]") {
+  LoadResult r = LoadYaml(R"(apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello}
+spec: {template: {spec: {containers: [{image: x}]}}}
+---
+apiVersion: example.com/v1
+kind: Deployment
+metadata: {name: custom}
+---
+apiVersion: extensions/v1beta1
+kind: DaemonSet
+metadata: {name: old, namespace: kube-system}
+spec: {template: {metadata: {labels: {app: old}}}}
+)");
+  INFO(Describe(r));
+  CHECK(r.inventory.services.empty());
+  REQUIRE(r.inventory.endpoints.size() == 1);
+  CHECK(r.inventory.endpoints[0].kind == ir::WorkloadKind::kDaemonSet);
+}
+
 // netpol-analyzer's test inputs (pods, deployments, `kubectl get -o json`
 // PodLists) load without errors and give endpoints.
 TEST_CASE("inventory: netpol-analyzer cases load without errors", "[inventory][conformance]") {
