@@ -9,10 +9,10 @@ Writes OUTDIR/inventory.yaml (Namespace, Node and Pod manifests: P pods in each
 of gen_policies.py's 30 namespaces, labelled with the same label vocabulary so
 that the policies' selectors match some of them, plus kube-dns in kube-system)
 and OUTDIR/cases.yaml (one PolicyTest without spec.policies, so `polc test
-POLICYDIR OUTDIR` evaluates it against the generated repository). Flows: 80%
+POLICYDIR OUTDIR` evaluates it against the generated repository). Flows: 70%
 pod to pod (TCP/UDP on the ports the policies use, some by container port
-name, some with an HTTP request), 10% to world addresses, 5% to FQDNs, 5% to
-the kube-apiserver. Every case expects `allow`; bench/eval_bench.sh rewrites
+name, some with an HTTP request), 10% from world addresses into pods, 10% to
+world addresses, 5% to FQDNs, 5% to the kube-apiserver. Every case expects `allow`; bench/eval_bench.sh rewrites
 the expectations from a first run so the timed run passes. Deterministic for
 given arguments.
 """
@@ -75,7 +75,12 @@ def case(r, i, pod_list):
     roll = r.random()
     c = {"name": f"flow {i}", "from": {"endpoint": f"{src['namespace']}/{src['name']}"}}
     port, protocol = r.choice(PORTS)
-    if roll < 0.8:
+    if roll < 0.1:
+        # From outside the cluster into a pod: ingress default deny applies.
+        c["from"] = {"ip": f"{r.choice([3, 45, 81, 203])}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"}
+        dst = r.choice(pod_list)
+        c["to"] = {"endpoint": f"{dst['namespace']}/{dst['name']}"}
+    elif roll < 0.8:
         dst = r.choice(pod_list)
         c["to"] = {"endpoint": f"{dst['namespace']}/{dst['name']}"}
         if r.random() < 0.1:
