@@ -370,6 +370,24 @@ status: {addresses: [{type: InternalIP, address: [1]}]}
   CHECK(r.inventory.nodes.at(0).ips.empty());
 }
 
+// `kubectl get pods -A -o json`: a PodList whose items omit apiVersion/kind.
+TEST_CASE("inventory: a kubectl JSON PodList dump", "[inventory]") {
+  LoadResult r = LoadText("pods.json", R"({"apiVersion": "v1", "kind": "PodList", "items": [
+  {"metadata": {"name": "a", "namespace": "x", "labels": {"app": "a"}},
+   "spec": {"nodeName": "n1", "containers": [{"name": "c", "ports": [{"containerPort": 80, "name": "web"}]}]},
+   "status": {"podIP": "10.1.0.1"}},
+  {"metadata": {"name": "b", "namespace": "x"}, "spec": {"containers": []}}
+]})",
+                          LoadOptions{});
+  INFO(Describe(r));
+  CHECK(r.sink.diagnostics().empty());
+  REQUIRE(r.inventory.endpoints.size() == 2);
+  CHECK(r.inventory.endpoints[0].ports == std::vector<ir::ContainerPort>{{"web", 80, ir::Protocol::kTcp}});
+  CHECK(r.inventory.endpoints[0].ips == std::vector<std::string>{"10.1.0.1"});
+  CHECK(r.inventory.endpoints[0].location.line == 2);
+  CHECK(r.inventory.endpoints[1].name == "b");
+}
+
 TEST_CASE("inventory: kinds of other API groups are not inventory", "[inventory]") {
   LoadResult r = LoadYaml(R"(apiVersion: serving.knative.dev/v1
 kind: Service
