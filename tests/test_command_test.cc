@@ -132,6 +132,28 @@ TEST_CASE("polc test: spec.policies relative to the test file, with their manife
   CHECK_THAT(r.output, Catch::EndsWith("\n2 passed, 0 failed\n"));
 }
 
+// Section 10: toServices + toPorts is rejected by the 1.16 agent and accepted
+// since 1.17. The same inputs are loaded under each test's ciliumVersion.
+TEST_CASE("polc test: spec.settings.ciliumVersion reloads the inputs under that version", "[test-command]") {
+  CommandResult strict = Polc(fmt::format("test {}/settings 2>/dev/null", kDir));
+  INFO(strict.output);
+  CHECK(strict.exit_code == 1);
+  CHECK_THAT(strict.output, Catch::StartsWith("FAIL  settings-1.16/client reaches web on 8080  error  policies have errors\n"));
+  CHECK_THAT(strict.output, Catch::Contains("testdata/test_command/settings/client-egress.yaml:15:11: error: "));
+  CHECK_THAT(strict.output, Catch::Contains("[unsupported-combination]"));
+  CHECK_THAT(strict.output, Catch::Contains("PASS  settings-1.17/client reaches web on 8080  allow  egress: "
+                                            "testdata/test_command/settings/client-egress.yaml:12, ingress: no policy\n"));
+  CHECK_THAT(strict.output, Catch::Contains("PASS  settings-1.17/client cannot reach web on 9090  deny  egress: default deny\n"));
+  CHECK_THAT(strict.output, Catch::EndsWith("\n2 passed, 2 failed\n"));
+  // --rejected-policies ignore: at 1.16 the rejected policy takes no part, so
+  // nothing selects the client and 9090 is allowed too (the case says deny).
+  CommandResult ignore = Polc(fmt::format("test --rejected-policies ignore {}/settings 2>/dev/null", kDir));
+  CHECK(ignore.exit_code == 1);
+  CHECK_THAT(ignore.output, Catch::Contains("PASS  settings-1.16/client reaches web on 8080  allow  egress: no policy"));
+  CHECK_THAT(ignore.output, Catch::Contains("FAIL  settings-1.16/client cannot reach web on 9090  allow  egress: no policy"));
+  CHECK_THAT(ignore.output, Catch::EndsWith("\n3 passed, 1 failed\n"));
+}
+
 TEST_CASE("polc test --tests FILE reads the tests from FILE and the policies from PATH", "[test-command]") {
   CommandResult r = Polc(fmt::format("test {0}/basic/web-policy.yaml --tests {0}/basic/web-test.yaml", kDir));
   INFO(r.output);
