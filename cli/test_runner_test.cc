@@ -64,7 +64,7 @@ TEST_CASE("judge: deniedAt and reason are compared when given", "[test-runner]")
   CHECK(Judge(c, Allowed()).size() == 1);
 }
 
-TEST_CASE("judge: expectAudit wants the AUDIT verdict; allow does not accept AUDIT silently", "[test-runner]") {
+TEST_CASE("judge: expectAudit wants the AUDIT verdict, and allow does not accept AUDIT silently", "[test-runner]") {
   ir::TestCase audit = Expect(ir::Expectation::kAllow);
   audit.expect_audit = true;
   auto audited = Denied(ir::Direction::kIngress, ir::DenyReason::kDefaultDeny, verifier::Verdict::kAudit);

@@ -175,7 +175,7 @@ TEST_CASE("polc test: exit 2 for unreadable inputs, no PolicyTest, bad flags", "
   CHECK(Polc(fmt::format("test --cilium-version 1.9 {}/basic 2>/dev/null", kDir)).exit_code == 2);
 }
 
-TEST_CASE("polc query: verdict and explanation with file:line; exit codes", "[query-command]") {
+TEST_CASE("polc query: verdict and explanation with file:line, and exit codes", "[query-command]") {
   std::string policies = fmt::format("{}/spec-policies/policies", kDir);
   CommandResult allowed = Polc(fmt::format("query {} --from shop/client --to shop/web --port 8080", policies));
   INFO(allowed.output);
