@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -12,16 +13,26 @@ namespace polc::cli {
 std::function<void(size_t, size_t)> TerminalProgress(std::string verb) {
   if (isatty(STDERR_FILENO) == 0) return {};
   using Clock = std::chrono::steady_clock;
-  auto last = std::make_shared<Clock::time_point>(Clock::now());
-  return [verb = std::move(verb), last](size_t done, size_t total) {
+  struct State {
+    Clock::time_point last = Clock::now();
+    size_t width = 0;  // length of the line drawn last, 0 when none
+  };
+  auto state = std::make_shared<State>();
+  // Lines are erased by overwriting them with spaces rather than with an ANSI
+  // escape, so NO_COLOR and TERM=dumb terminals never see control sequences.
+  return [verb = std::move(verb), state](size_t done, size_t total) {
     if (done == total) {
-      fmt::print(stderr, "\r\033[K");  // erase the progress line
+      if (state->width > 0) fmt::print(stderr, "\r{}\r", std::string(state->width, ' '));
+      state->width = 0;
       return;
     }
     auto now = Clock::now();
-    if (now - *last < std::chrono::milliseconds(100)) return;
-    *last = now;
-    fmt::print(stderr, "\r\033[K{} {}/{} files", verb, done, total);
+    if (now - state->last < std::chrono::milliseconds(100)) return;
+    state->last = now;
+    std::string line = fmt::format("{} {}/{} files", verb, done, total);
+    std::string padding(state->width > line.size() ? state->width - line.size() : 0, ' ');
+    fmt::print(stderr, "\r{}{}", line, padding);
+    state->width = line.size();
   };
 }
 
