@@ -46,6 +46,12 @@ std::optional<compiler::Config> LoadCommandConfig(std::string_view command, cons
   Findings findings;
   findings.active = sink.diagnostics();
   ir::SortDiagnostics(findings.active);
+  // The rules' own help speaks of policies and the API server; point at the
+  // config reference instead.
+  for (ir::Diagnostic& d : findings.active) {
+    if (d.hint.empty()) d.hint = "docs/CLI.md lists every key of .polc.yaml and its values";
+  }
+  // Only the findings: a summary line would count the config as a linted file.
   RenderInput input{files, findings, Summarize(findings, 1, 0), false};
   fmt::print(stderr, "{}", RenderText(input, TextOptions{.summary = false}));
   if (!sink.HasErrors()) return config;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
+#include "cli/command_setup.h"
 #include "cli/findings.h"
 #include "cli/progress.h"
 #include "cli/render_github.h"
@@ -77,53 +78,6 @@ int ListRules(const LintOptions& options) {
 
 // Finds, reads and parses the config file. Problems are printed to stderr
 // (text, with the source line) and make the result nullopt.
-std::optional<compiler::Config> LoadConfig(const LintOptions& options) {
-  const compiler::FileSystem& fs = compiler::RealFileSystem();
-  std::optional<std::string> path;
-  if (!options.config_path.empty()) {
-    path = options.config_path;
-    if (fs.Stat(*path) != compiler::FileSystem::Type::kFile) {
-      PrintError(fmt::format("--config {}: no such file", *path));
-      return std::nullopt;
-    }
-  } else {
-    std::error_code ec;
-    std::filesystem::path cwd = std::filesystem::current_path(ec);
-    if (!ec) path = compiler::FindConfigFile(cwd.string(), fs);
-    // Shown relative to the working directory, like the inputs.
-    if (path) {
-      std::filesystem::path relative = std::filesystem::proximate(*path, cwd, ec);
-      if (!ec && !relative.empty()) path = relative.string();
-    }
-  }
-  if (!path) return compiler::Config{};
-  constexpr uint64_t kMaxConfigBytes = 1 << 20;
-  std::optional<std::string> text = fs.Read(*path, kMaxConfigBytes);
-  if (!text || text->size() > kMaxConfigBytes) {
-    PrintError(fmt::format("cannot read the config file {}", *path));
-    return std::nullopt;
-  }
-  ir::FileTable files;
-  ir::FileId id = files.Add(*path, *text);
-  ir::DiagnosticSink sink;
-  compiler::Config config = compiler::ParseConfig(files.Contents(id), id, sink);
-  if (sink.diagnostics().empty()) return config;
-  Findings findings;
-  findings.active = sink.diagnostics();
-  ir::SortDiagnostics(findings.active);
-  // The rules' own help speaks of policies and the API server; point at the
-  // config reference instead.
-  for (ir::Diagnostic& d : findings.active) {
-    if (d.hint.empty()) d.hint = "docs/CLI.md lists every key of .polc.yaml and its values";
-  }
-  RenderInput input{files, findings, Summarize(findings, 1, 0), false};
-  // Only the findings: a summary line would count the config as a linted file.
-  fmt::print(stderr, "{}", RenderText(input, TextOptions{.color = ColorFor(options, stderr), .summary = false}));
-  if (!sink.HasErrors()) return config;
-  PrintError(fmt::format("the config file {} has errors", *path));
-  return std::nullopt;
-}
-
 void Render(const LintOptions& options, const RenderInput& input) {
   if (options.format == "json") {
     fmt::print("{}", RenderJson(input));
@@ -187,18 +141,9 @@ int RunLint(const LintOptions& options) {
     PrintError("no input; give files, folders, or - for stdin (see polc lint --help)");
     return kExitUsage;
   }
-  std::optional<compiler::Config> config = LoadConfig(options);
+  std::optional<compiler::Config> config = LoadCommandConfig("lint", options.config_path);
   if (!config) return kExitUsage;
-
-  compiler::LoadOptions load_options;
-  load_options.settings = config->settings;
-  if (!options.cilium_version.empty()) {
-    // Already validated by the option's check.
-    load_options.settings.version = ir::ParseCiliumVersion(options.cilium_version).value_or(ir::kDefaultVersion);
-  }
-  load_options.collect.limits = config->limits;
-  load_options.collect.ignore_globs = config->ignore_paths;
-
+  compiler::LoadOptions load_options = CommandLoadOptions(*config, options.cilium_version);
   load_options.progress = TerminalProgress("linting");
   compiler::LoadResult result = compiler::Load(options.paths, load_options);
   verifier::RunLints(result.policies, load_options.settings, result.sink);
