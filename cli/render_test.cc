@@ -46,7 +46,7 @@ TEST_CASE("render: text with source line, caret, hint and summary", "[render]") 
         "'fromEndpoints'? [unknown-field]\n"
         "  - fromEndpoint: []\n"
         "    ^\n"
-        "  hint: Check the spelling; the API server rejects unknown fields.\n"
+        "  hint: Check the spelling: unknown fields are rejected (by the API server in policies, by polc in its own files).\n"
         "polc: info: path \"/api\" is full-match [http-path-full-match]\n"
         "  hint: Append `.*` (e.g. `/api/.*`) to match a prefix.\n"
         "1 file, 1 policy, 1 error, 1 warning, 1 info, 1 suppressed\n");
@@ -131,7 +131,7 @@ TEST_CASE("render: json with fixed key order, nulls for unknown positions", "[re
       "line": 5,
       "column": 5,
       "message": "unknown field 'fromEndpoint' in an ingress rule; did you mean 'fromEndpoints'?",
-      "hint": "Check the spelling; the API server rejects unknown fields."
+      "hint": "Check the spelling: unknown fields are rejected (by the API server in policies, by polc in its own files)."
     },
     {
       "rule": "http-path-full-match",
@@ -192,7 +192,7 @@ TEST_CASE("render: sarif with no findings still has a results array", "[render]"
   CHECK(rules[index].dump() ==
         R"j({"id":"unknown-field","shortDescription":{"text":"A field that the schema does not define."},)j"
         R"j("fullDescription":{"text":"A field that the schema does not define. (category: schema)"},)j"
-        R"j("help":{"text":"Check the spelling; the API server rejects unknown fields."},)j"
+        R"j("help":{"text":"Check the spelling: unknown fields are rejected (by the API server in policies, by polc in its own files)."},)j"
         R"j("defaultConfiguration":{"level":"error"},"properties":{"category":"schema"}})j");
 }
 
@@ -225,8 +225,8 @@ TEST_CASE("render: github workflow commands with GitHub's escaping", "[render]")
         "::warning file=policies/web.yaml,line=1,col=1,title=missing-namespace::policy has no namespace%0A"
         "hint: Set metadata.namespace, e.g. 100%25: a,b\n"
         "::error file=policies/web.yaml,line=5,col=5,title=unknown-field::unknown field 'fromEndpoint' in an "
-        "ingress rule; did you mean 'fromEndpoints'?%0Ahint: Check the spelling; the API server rejects unknown "
-        "fields.\n"
+        "ingress rule; did you mean 'fromEndpoints'?%0Ahint: Check the spelling: unknown fields are rejected (by "
+        "the API server in policies, by polc in its own files).\n"
         "::notice title=http-path-full-match::path \"/api\" is full-match%0A"
         "hint: Append `.*` (e.g. `/api/.*`) to match a prefix.\n"
         "1 file, 1 policy, 1 error, 1 warning, 1 info, 1 suppressed\n");
