@@ -63,6 +63,8 @@ bool FromLocalHost(const Flow& flow, const ir::Inventory& inv) {
 }
 
 bool IsDeny(Verdict v) { return v == Verdict::kDeny; }
+// Denied, or logged as AUDIT where a deny would have applied (8.4).
+bool Refused(Verdict v) { return v != Verdict::kAllow; }
 
 std::vector<ir::PeerRule>& List(ir::Rule& rule, ir::Direction direction, bool deny) {
   auto& section = direction == ir::Direction::kIngress ? (deny ? rule.ingress_deny : rule.ingress)
@@ -99,7 +101,9 @@ ir::Policy NewCiliumPolicy(RandomWorld& world, const ir::Inventory& inv, const s
 // Section 4: deny wins over allow, and a deny-only policy also turns on
 // default deny for its direction; both only ever deny more. So adding one
 // ingressDeny/egressDeny entry, to an existing rule or in a new policy, never
-// turns a DENY into an ALLOW, overall or at either side.
+// turns a DENY into an ALLOW, overall or at either side. Settings are random
+// (version, enforcement default/always, allow-localhost, audit mode); under
+// audit mode "denied" reads "denied or AUDIT" (8.4).
 TEST_CASE("property: an added deny entry never allows more (4, 3.4)", "[evaluator][property]") {
   int checked = 0, denied_before = 0, flipped = 0;
   for (int round = 0; round * kFlowsPerRound < kCases; ++round) {
@@ -118,18 +122,20 @@ TEST_CASE("property: an added deny entry never allows more (4, 3.4)", "[evaluato
       ir::Rule& rule = policy.rules[static_cast<size_t>(world.Pick(static_cast<int>(policy.rules.size())))];
       List(rule, direction, true).push_back(world.Peer(direction, true));
     }
-    Evaluator eval_before(before, inv, {});
-    Evaluator eval_after(after, inv, {});
+    ir::Settings settings = world.RandomSettings(true);
+    Evaluator eval_before(before, inv, settings);
+    Evaluator eval_after(after, inv, settings);
     for (int f = 0; f < kFlowsPerRound; ++f) {
       Flow flow = world.RandomFlow(inv);
       FlowResult a = eval_before.Evaluate(flow);
       FlowResult b = eval_after.Evaluate(flow);
       REQUIRE_FALSE(a.error);
-      bool ok = (!IsDeny(a.verdict) || IsDeny(b.verdict)) && (!IsDeny(a.egress.verdict) || IsDeny(b.egress.verdict)) &&
-                (!IsDeny(a.ingress.verdict) || IsDeny(b.ingress.verdict));
+      bool ok = (!Refused(a.verdict) || Refused(b.verdict)) &&
+                (!Refused(a.egress.verdict) || Refused(b.egress.verdict)) &&
+                (!Refused(a.ingress.verdict) || Refused(b.ingress.verdict));
       if (!ok) FAIL_CHECK(Report(seed, inv, before, after, flow, a, b));
-      denied_before += IsDeny(a.verdict) ? 1 : 0;
-      flipped += !IsDeny(a.verdict) && IsDeny(b.verdict) ? 1 : 0;
+      denied_before += Refused(a.verdict) ? 1 : 0;
+      flipped += !Refused(a.verdict) && Refused(b.verdict) ? 1 : 0;
       ++checked;
     }
   }
@@ -149,6 +155,7 @@ TEST_CASE("property: an added deny entry never allows more (4, 3.4)", "[evaluato
 // directions never denies more at all: it cannot turn default deny on, and
 // where it switches a direction on, Cilium adds the wildcard allow (3.4).
 // No L7 is generated, so an added allow cannot bring an L7 refusal (7.4).
+// Under enforcement `always` every pod side is already default deny (3.5).
 TEST_CASE("property: an added allow entry never denies more in a direction already default-deny (3.1, 3.4)",
           "[evaluator][property]") {
   int checked = 0, conditioned = 0;
@@ -178,8 +185,9 @@ TEST_CASE("property: an added allow entry never denies more in a direction alrea
         List(rule, direction, false).push_back(world.Peer(direction, false));
       }
     }
-    Evaluator eval_before(before, inv, {});
-    Evaluator eval_after(after, inv, {});
+    ir::Settings settings = world.RandomSettings(true);
+    Evaluator eval_before(before, inv, settings);
+    Evaluator eval_after(after, inv, settings);
     for (int f = 0; f < kFlowsPerRound; ++f) {
       Flow flow = world.RandomFlow(inv);
       FlowResult a = eval_before.Evaluate(flow);
@@ -191,7 +199,7 @@ TEST_CASE("property: an added allow entry never denies more in a direction alrea
         const DirectionResult& y = b.*side;
         bool holds = unconditional || (x.enforced && x.default_deny);
         if (x.direction != direction) holds = true;  // that side's entries did not change
-        if (holds && !IsDeny(x.verdict) && IsDeny(y.verdict)) ok = false;
+        if (holds && !Refused(x.verdict) && Refused(y.verdict)) ok = false;
         if (holds && x.verdict == Verdict::kAllow) ++conditioned;
       }
       if (!ok) FAIL_CHECK(Report(seed, inv, before, after, flow, a, b));
@@ -378,8 +386,9 @@ TEST_CASE("property: the verdict does not depend on the order of policies, rules
     ir::Inventory inv = world.Inventory();
     ir::PolicySet before = world.Policies(inv, 5);
     ir::PolicySet after = Shuffled(before, world.rng());
-    Evaluator eval_before(before, inv, {});
-    Evaluator eval_after(after, inv, {});
+    ir::Settings settings = world.RandomSettings(true);
+    Evaluator eval_before(before, inv, settings);
+    Evaluator eval_after(after, inv, settings);
     for (int f = 0; f < kFlowsPerRound; ++f) {
       Flow flow = world.RandomFlow(inv);
       FlowResult a = eval_before.Evaluate(flow);
@@ -416,9 +425,7 @@ TEST_CASE("property: evaluation is deterministic, trail included", "[evaluator][
     RandomWorld world(seed);
     ir::Inventory inv = world.Inventory();
     ir::PolicySet set = world.Policies(inv, 5);
-    ir::Settings settings;
-    settings.allow_localhost = world.Chance(50) ? ir::AllowLocalhost::kAlways : ir::AllowLocalhost::kPolicy;
-    settings.policy_audit_mode = world.Chance(20);
+    ir::Settings settings = world.RandomSettings(true);
     Evaluator first(set, inv, settings);
     Evaluator second(set, inv, settings);
     for (int f = 0; f < kFlowsPerRound; ++f) {

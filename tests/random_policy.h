@@ -18,6 +18,7 @@
 #include "ir/dump.h"
 #include "ir/inventory.h"
 #include "ir/policy.h"
+#include "ir/settings.h"
 #include "verifier/evaluator.h"
 
 namespace polc::verifier::test {
@@ -303,6 +304,18 @@ class RandomWorld {
     int n = Pick(max_policies + 1);
     for (int i = 0; i < n; ++i) set.policies.push_back(RandomPolicy(i, inv));
     return set;
+  }
+
+  // Settings under which the ordering properties hold: any supported version,
+  // enforcement default (mostly) or always, either allow-localhost, and now
+  // and then audit mode (8.4). Host firewall stays off.
+  ir::Settings RandomSettings(bool audit) {
+    ir::Settings settings;
+    settings.version = {1, 16 + Pick(5)};
+    settings.enforcement = Chance(85) ? ir::EnforcementMode::kDefault : ir::EnforcementMode::kAlways;
+    settings.allow_localhost = Chance(50) ? ir::AllowLocalhost::kAlways : ir::AllowLocalhost::kPolicy;
+    settings.policy_audit_mode = audit && Chance(10);
+    return settings;
   }
 
   // A flow peer: an inventory endpoint (by name or by its IP), a node (by
