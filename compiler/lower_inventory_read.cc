@@ -156,6 +156,7 @@ ir::InventoryService ReadService(const KubeObject& object, ServiceSite& site, Lo
   ir::InventoryService service;
   service.name = object.meta.name;
   service.namespace_ = NamespaceOf(object);
+  service.labels = object.meta.labels;
   service.location = object.location;
   LooseReader root(object.root, "the object", ctx);
   LooseReader spec(root.Map("spec"), "the Service spec", ctx);

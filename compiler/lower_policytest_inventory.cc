@@ -111,14 +111,16 @@ std::optional<ir::Endpoint> LowerEndpoint(const YamlNode& node, LowerContext& ct
 }
 
 std::optional<ir::InventoryService> LowerService(const YamlNode& node, ServiceSite& site, LowerContext& ctx) {
-  // clusterIPs/endpointIPs go beyond the format's example: they give a
-  // Service addresses (toServices of a selector-less Service needs its backends).
+  // labels/clusterIPs/endpointIPs go beyond the format's example: they give a
+  // Service its labels (toServices k8sServiceSelector) and addresses
+  // (toServices of a selector-less Service needs its backends).
   FieldReader reader(node, "an inventory service",
-                     {"name", "namespace", "selector", "ports", "clusterIPs", "endpointIPs"}, ctx);
+                     {"name", "namespace", "labels", "selector", "ports", "clusterIPs", "endpointIPs"}, ctx);
   if (!reader.ok() || !reader.Require("name")) return std::nullopt;
   ir::InventoryService service;
   service.name = reader.String("name").value_or("");
   service.namespace_ = reader.String("namespace").value_or("default");
+  service.labels = reader.StringMap("labels").value_or(std::map<std::string, std::string>{});
   service.location = node.location;
   site.selector = reader.Has("selector") ? reader.KeyLocation("selector") : node.location;
   if (std::optional<std::map<std::string, std::string>> selector = reader.StringMap("selector")) {

@@ -74,6 +74,7 @@ struct ServicePort {
 struct InventoryService {
   std::string name;
   std::string namespace_;
+  std::map<std::string, std::string> labels;  // metadata.labels, for k8sServiceSelector
   std::optional<std::map<std::string, std::string>> selector;  // nullopt: selector-less
   std::vector<ServicePort> ports;
   std::vector<std::string> cluster_ips;

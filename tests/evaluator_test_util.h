@@ -36,7 +36,13 @@ inline ir::Inventory SmallInventory() {
   inv.endpoints.push_back(endpoint("other", "client", "client", "node-2", "10.244.2.10"));
   inv.endpoints.push_back(endpoint("other", "server", "server", "node-2", "10.244.2.20"));
   inv.endpoints.back().ports = {{"http", 8081, ir::Protocol::kTcp}};
-  inv.services.push_back({"server", "app", std::map<std::string, std::string>{{"app", "server"}}, {{"", 8080, "", ir::Protocol::kTcp}}, {}, {}, {}});
+  ir::InventoryService server;
+  server.name = "server";
+  server.namespace_ = "app";
+  server.labels = {{"tier", "backend"}};
+  server.selector = std::map<std::string, std::string>{{"app", "server"}};
+  server.ports = {{"", 8080, "", ir::Protocol::kTcp}};
+  inv.services.push_back(std::move(server));
   inv.kube_apiserver_ips = {"192.168.1.11"};
   inv.dns.push_back({"one.one.one.one", {"1.1.1.1"}, {}});
   return inv;

@@ -31,42 +31,69 @@ bool SubjectHasInit(const ir::Rule& rule) {
   return false;
 }
 
-// toServices: the backends of the named Service (its selector in its
-// namespace, or the endpoint IPs of a selector-less Service).
-void AddServicePeers(const ir::Service& service, const std::string& policy_namespace, const ir::Inventory& inventory,
-                     PolicyEntry& entry) {
-  if (const auto* ref = std::get_if<ir::ServiceReference>(&service.target)) {
-    std::string ns = ref->namespace_.empty() ? policy_namespace : ref->namespace_;
-    for (const auto& svc : inventory.services) {
-      std::string svc_ns = svc.namespace_.empty() ? "default" : svc.namespace_;
-      if (svc.name != ref->name || svc_ns != ns) continue;
-      if (svc.selector) {
-        EffectiveSelector selector;
-        for (const auto& [key, value] : *svc.selector) {
-          selector.requirements.push_back({"k8s", key, ir::SelectorOperator::kIn, {value}});
-        }
-        selector.requirements.push_back({"k8s", std::string(kPodNamespaceLabel), ir::SelectorOperator::kIn, {svc_ns}});
-        PeerMatcher matcher;
-        matcher.kind = PeerMatcher::Kind::kSelectors;
-        matcher.selectors.push_back(std::move(selector));
-        matcher.text = "service " + ns + "/" + ref->name + " (pods of its selector)";
-        entry.peers.push_back(std::move(matcher));
-      } else {
-        for (const auto& ip : svc.endpoint_ips) {
-          PeerMatcher matcher = CidrMatcher(ip, {});
-          matcher.text = "service " + ns + "/" + ref->name + " backend " + ip;
-          entry.peers.push_back(std::move(matcher));
-        }
-      }
-      return;
+// The backends of one Service: the pods of its selector in its namespace, or
+// the endpoint IPs of a selector-less Service (1.3, pkg/policy/k8s/service.go).
+void AddServiceBackends(const ir::InventoryService& svc, const std::string& svc_ns, PolicyEntry& entry) {
+  std::string name = "service " + svc_ns + "/" + svc.name;
+  if (svc.selector) {
+    EffectiveSelector selector;
+    for (const auto& [key, value] : *svc.selector) {
+      selector.requirements.push_back({"k8s", key, ir::SelectorOperator::kIn, {value}});
     }
-    entry.warnings.push_back(entry.description + ": toServices names Service " + ns + "/" + ref->name +
-                             ", which is not in the inventory; it selects nothing");
+    selector.requirements.push_back({"k8s", std::string(kPodNamespaceLabel), ir::SelectorOperator::kIn, {svc_ns}});
+    PeerMatcher matcher;
+    matcher.kind = PeerMatcher::Kind::kSelectors;
+    matcher.selectors.push_back(std::move(selector));
+    matcher.text = name + " (pods of its selector)";
+    entry.peers.push_back(std::move(matcher));
     return;
   }
-  entry.warnings.push_back(entry.description +
-                           ": toServices k8sServiceSelector cannot be resolved (the inventory has no Service labels); "
-                           "it selects nothing");
+  for (const auto& ip : svc.endpoint_ips) {
+    PeerMatcher matcher = CidrMatcher(ip, {});
+    matcher.text = name + " backend " + ip;
+    entry.peers.push_back(std::move(matcher));
+  }
+}
+
+// toServices (1.3): k8sService names one Service; k8sServiceSelector selects
+// Services by their labels. An empty namespace means the policy's namespace
+// for a CiliumNetworkPolicy and any namespace for a clusterwide policy.
+void AddServicePeers(const ir::Service& service, const std::string& policy_namespace, const ir::Inventory& inventory,
+                     PolicyEntry& entry) {
+  auto namespace_matches = [&](const std::string& wanted, const std::string& svc_ns) {
+    std::string ns = wanted.empty() ? policy_namespace : wanted;
+    return ns.empty() || ns == svc_ns;
+  };
+  bool found = false;
+  if (const auto* ref = std::get_if<ir::ServiceReference>(&service.target)) {
+    for (const auto& svc : inventory.services) {
+      std::string svc_ns = svc.namespace_.empty() ? "default" : svc.namespace_;
+      if (svc.name != ref->name || !namespace_matches(ref->namespace_, svc_ns)) continue;
+      AddServiceBackends(svc, svc_ns, entry);
+      found = true;
+    }
+    if (!found) {
+      std::string ns = ref->namespace_.empty() ? policy_namespace : ref->namespace_;
+      entry.warnings.push_back(entry.description + ": toServices names Service " + (ns.empty() ? "" : ns + "/") +
+                               ref->name + ", which is not in the inventory; it selects nothing");
+    }
+    return;
+  }
+  const auto& by_labels = std::get<ir::ServiceSelector>(service.target);
+  EffectiveSelector selector = FromLabelSelector(by_labels.selector);
+  for (const auto& svc : inventory.services) {
+    std::string svc_ns = svc.namespace_.empty() ? "default" : svc.namespace_;
+    if (!namespace_matches(by_labels.namespace_, svc_ns)) continue;
+    Identity service_labels;
+    for (const auto& [key, value] : svc.labels) service_labels.Add("k8s", key, value);
+    if (!selector.Matches(service_labels)) continue;
+    AddServiceBackends(svc, svc_ns, entry);
+    found = true;
+  }
+  if (!found) {
+    entry.warnings.push_back(entry.description +
+                             ": toServices k8sServiceSelector matches no Service of the inventory; it selects nothing");
+  }
 }
 
 void AddPortRules(const ir::PeerRule& peer, PolicyEntry& entry, const ir::Settings& settings) {

@@ -74,6 +74,22 @@ TEST_CASE("11 toServices: resolved to the service's pods; unresolved selects not
   CHECK(r.warnings[0].find("app/nope") != std::string::npos);
 }
 
+TEST_CASE("1.3 toServices k8sServiceSelector selects Services by their labels, in the policy's namespace",
+          "[evaluator]") {
+  std::string yaml = ClientEgress(
+      "    - toServices: [{k8sServiceSelector: {selector: {matchLabels: {tier: backend}}}}]\n");
+  CHECK(Allowed(Eval(yaml, Tcp(Ep("app", "client"), Ep("app", "server"), "8080"))));
+  std::string other_labels = ClientEgress(
+      "    - toServices: [{k8sServiceSelector: {selector: {matchLabels: {tier: frontend}}}}]\n");
+  FlowResult r = Eval(other_labels, Tcp(Ep("app", "client"), Ep("app", "server"), "8080"));
+  CHECK(r.verdict == Verdict::kDeny);
+  REQUIRE_FALSE(r.warnings.empty());
+  CHECK(r.warnings[0].find("matches no Service") != std::string::npos);
+  std::string other_namespace = ClientEgress(
+      "    - toServices: [{k8sServiceSelector: {selector: {matchLabels: {tier: backend}}, namespace: other}}]\n");
+  CHECK_FALSE(Allowed(Eval(other_namespace, Tcp(Ep("app", "client"), Ep("app", "server"), "8080"))));
+}
+
 TEST_CASE("6.7 toFQDNs selects the addresses of the name, not others", "[evaluator]") {
   std::string yaml = ClientEgress(
       "    - toFQDNs: [{matchName: one.one.one.one}]\n"
