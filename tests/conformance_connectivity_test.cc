@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <cstdio>
+
 #include <catch2/catch.hpp>
 
 #include "tests/test_util.h"
@@ -23,13 +25,22 @@ std::string LastLine(const std::string& output) {
   return newline == std::string::npos ? text : text.substr(newline + 1);
 }
 
-// Runs `polc test` on one file and checks the run is clean: exit 0 and the
-// summary line saying nothing failed.
+// The number of passed cases in a "N passed, 0 failed" summary line, or -1
+// when the line has another shape or something failed.
+int PassedCount(const std::string& summary) {
+  int passed = -1;
+  char rest[32] = {};
+  if (std::sscanf(summary.c_str(), "%d passed, 0 failed%31s", &passed, rest) != 1) return -1;
+  return passed;
+}
+
+// Runs `polc test` on one file and checks the run is clean: exit 0, the
+// summary line saying nothing failed, and at least one case run.
 void CheckPolicyTestFile(const std::string& path) {
   CommandResult r = RunCommand(Binary() + " test '" + path + "' 2>&1");
   INFO(path << "\n" << r.output);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(LastLine(r.output), Catch::Matches("[0-9]+ passed, 0 failed"));
+  CHECK(PassedCount(LastLine(r.output)) > 0);
 }
 
 std::vector<std::string> YamlFiles(const std::string& dir) {
@@ -58,7 +69,7 @@ TEST_CASE("conformance: testdata/semantics goldens pass under polc test", "[conf
   CommandResult r = RunCommand("cd " + SourceDir() + " && " + Binary() + " test --rejected-policies ignore testdata/semantics 2>&1");
   INFO(r.output);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(LastLine(r.output), Catch::Matches("[0-9]+ passed, 0 failed"));
+  CHECK(PassedCount(LastLine(r.output)) >= 200);  // 235 hand-derived cases when written
 }
 
 }  // namespace
