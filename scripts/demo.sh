@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine and runs polc's main job on the
 # bundled example: lint the zero-trust policy repository (from inside it, so
-# its .polc.yaml is found), then the folder of common mistakes, which is
-# expected to report findings.
+# its .polc.yaml is found), run its policy unit tests and one query, then
+# lint the folder of common mistakes, which is expected to report findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 echo "== polc lint examples/zero-trust"
 (cd examples/zero-trust && ../../build/polc lint .)
+echo "== polc test examples/zero-trust (its policy unit tests, tests/connectivity.yaml)"
+build/polc test examples/zero-trust
+echo "== polc query: may the storefront read the product API, and by which rules?"
+build/polc query examples/zero-trust --from shop/frontend --to shop/backend --port 8080 --http 'GET /api/v1/products'
 echo "== polc lint examples/mistakes (findings expected, so exit code 1)"
 build/polc lint examples/mistakes || true

@@ -15,6 +15,13 @@ TEST_CASE("examples/zero-trust lints clean", "[examples]") {
   CHECK(run.exit_code == 0);
 }
 
+TEST_CASE("examples/zero-trust passes its own policy unit tests", "[examples]") {
+  CommandResult run = RunCommand("cd " + SourceDir() + " && " + Binary() + " test examples/zero-trust 2>&1");
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("12 passed, 0 failed") != std::string::npos);
+}
+
 TEST_CASE("examples/mistakes findings match the golden file", "[examples]") {
   CommandResult run =
       RunCommand("cd " + SourceDir() + " && " + Binary() + " lint --color never examples/mistakes 2>&1");
