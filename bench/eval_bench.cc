@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/test_runner.h"  // FlowOf: a case as a flow, as polc test builds it
 #include "compiler/loader.h"
 #include "verifier/evaluator.h"
 
@@ -24,18 +25,6 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
-polc::verifier::Flow FlowOf(const polc::ir::TestCase& c) {
-  polc::verifier::Flow flow;
-  flow.source = c.from;
-  flow.destination = c.to;
-  flow.protocol = c.protocol;
-  flow.port = c.port;
-  flow.icmp_type = c.icmp_type;
-  flow.http = c.http;
-  flow.dns = c.dns;
-  flow.kafka = c.kafka;
-  return flow;
-}
 
 }  // namespace
 
@@ -58,7 +47,7 @@ int main(int argc, char** argv) {
   for (const auto& record : test.inventory.dns) inventory.dns.push_back(record);
   for (const auto& ip : test.inventory.kube_apiserver_ips) inventory.kube_apiserver_ips.push_back(ip);
   std::vector<polc::verifier::Flow> flows;
-  for (const polc::ir::TestCase& c : test.cases) flows.push_back(FlowOf(c));
+  for (const polc::ir::TestCase& c : test.cases) flows.push_back(polc::cli::FlowOf(c));
 
   start = Clock::now();
   polc::verifier::Evaluator evaluator(loaded.policies, inventory, options.settings);

@@ -40,7 +40,7 @@ flow_dir="$work/flows-$cases"
 rm -rf "$flow_dir"
 python3 bench/gen_flows.py "$cases" "$flow_dir" >/dev/null
 
-c++ -std=c++20 -O2 -DNDEBUG -I. bench/eval_bench.cc "$build/libpolc_verifier.a" "$build/libpolc_compiler.a" \
+c++ -std=c++20 -O2 -DNDEBUG -I. bench/eval_bench.cc "$build/libpolc_cli.a" "$build/libpolc_verifier.a" "$build/libpolc_compiler.a" \
   "$build/libpolc_ir.a" -lyaml-cpp -lfmt -lre2 -o "$work/eval_bench"
 
 echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- compiler verifier ir cli || echo ' (+ uncommitted changes)')"
