@@ -48,6 +48,9 @@ std::pair<ir::WorkloadKind, std::string> Representative(
     const std::vector<Record>& records) {
   if (!record.owner) return {record.endpoint.kind, record.endpoint.name};
   const OwnerRef& owner = *record.owner;
+  // A static pod's mirror is owned by its Node; it stays itself, as in
+  // netpol-analyzer (conformance case minikube_resources).
+  if (owner.kind == "Node") return {record.endpoint.kind, record.endpoint.name};
   std::optional<ir::WorkloadKind> kind = WorkloadKindOf(owner.kind);
   if (!kind || kind == ir::WorkloadKind::kPod) return {ir::WorkloadKind::kPod, owner.name};  // unknown owner kind
   auto via = [&](std::string_view middle, std::string_view top,

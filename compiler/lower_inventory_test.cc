@@ -250,6 +250,13 @@ items:
       name: p1
       ownerReferences: [{name: shared, controller: true}]
     spec: {containers: [{name: c}]}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: etcd-n1
+      namespace: kube-system
+      ownerReferences: [{apiVersion: v1, kind: Node, name: n1, controller: true}]
+    spec: {containers: [{name: c}]}
 )");
   INFO(Describe(r));
   CHECK(r.sink.diagnostics().empty());
@@ -258,9 +265,11 @@ items:
     shown.push_back(fmt::format("{}/{}[{}]", e.namespace_, e.name, ir::WorkloadKindName(e.kind)));
   }
   // The RS of the inputs is owned by the Deployment; an absent RS keeps its
-  // own name and kind; an owner without a kind shows as [Pod] (netpol-analyzer).
+  // own name and kind; an owner without a kind shows as [Pod] (netpol-analyzer);
+  // a static pod owned by its Node stays itself.
   CHECK(shown == std::vector<std::string>{"web/front[Deployment]", "web/orphan-77cc[ReplicaSet]",
-                                          "web/agent[DaemonSet]", "web/nightly[CronJob]", "default/shared[Pod]"});
+                                          "web/agent[DaemonSet]", "web/nightly[CronJob]", "default/shared[Pod]",
+                                          "kube-system/etcd-n1[Pod]"});
   const ir::Endpoint& front = r.inventory.endpoints[0];
   CHECK(front.ips == std::vector<std::string>{"10.0.0.1", "10.0.0.2"});  // every pod's IP
   CHECK(front.node == "n1");                                             // the first pod's

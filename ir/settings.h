@@ -30,6 +30,10 @@ std::optional<CiliumVersion> ParseCiliumVersion(std::string_view text);
 
 enum class EnforcementMode { kDefault, kAlways, kNever };
 enum class AllowLocalhost { kAlways, kPolicy };
+// Whose meaning NetworkPolicy has: Cilium's translation (the default), or
+// the upstream specification where Cilium deviates from it (docs/SEMANTICS.md
+// lists each deviation; CiliumNetworkPolicy keeps Cilium's meaning).
+enum class Semantics { kCilium, kKubernetes };
 
 struct Settings {
   CiliumVersion version = kDefaultVersion;
@@ -46,6 +50,7 @@ struct Settings {
   bool enable_extended_ip_protocols = false;    // --enable-extended-ip-protocols (1.19+)
   bool enable_non_default_deny_policies = true; // --enable-non-default-deny-policies (1.17+)
   bool policy_audit_mode = false;               // --policy-audit-mode
+  Semantics semantics = Semantics::kCilium;     // --semantics
 
   bool PolicyDefaultLocalCluster() const {
     return policy_default_local_cluster.value_or(version.AtLeast(1, 19));

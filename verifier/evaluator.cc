@@ -282,9 +282,10 @@ DirectionResult EvaluateDirection(const DirectionInput& in, const std::vector<Po
     result.explanation = "allowed: " + std::string(dir) + " is enforced without default deny";
     return result;
   }
-  // 3.6: allow-localhost.
+  // 3.6: allow-localhost (a Cilium deviation: the upstream specification
+  // has no exception for the local host).
   if (in.direction == ir::Direction::kIngress && !host && in.remote->HasReserved("host") &&
-      settings.allow_localhost == ir::AllowLocalhost::kAlways) {
+      settings.allow_localhost == ir::AllowLocalhost::kAlways && settings.semantics == ir::Semantics::kCilium) {
     result.deciding = Implicit(in.direction, "allow-localhost: ingress from the local host is always allowed (3.6)");
     result.matches.push_back(*result.deciding);
     result.explanation = "allowed: traffic from the local host (--allow-localhost=always)";

@@ -247,6 +247,19 @@ void AddNetworkPolicyEntries(const ir::Policy& policy, int p, const ir::Settings
     const auto& rules = ingress ? spec.ingress : spec.egress;
     const char* section = ingress ? "ingress" : "egress";
     size_t count = rules ? rules->size() : 0;
+    if (settings.semantics == ir::Semantics::kKubernetes) {
+      // The upstream specification: a direction is isolated only when
+      // policyTypes lists it (absent policyTypes: Ingress, plus Egress when
+      // there are egress rules); rules of other directions are ignored.
+      // Cilium instead translates both lists whatever policyTypes says.
+      bool affected = spec.policy_types ? HasType(spec.policy_types, direction) : (ingress || count > 0);
+      if (!affected) continue;
+      if (count == 0) {
+        ir::SourceLocation location = spec.policy_types_location.Known() ? spec.policy_types_location : spec.location;
+        out.push_back(base(direction, -1, location, std::string("default deny ") + section + " (policyTypes)"));
+        continue;
+      }
+    }
     for (size_t e = 0; e < count; ++e) {
       const ir::NetworkPolicyRule& rule = (*rules)[e];
       PolicyEntry entry = base(direction, static_cast<int>(e), rule.location,

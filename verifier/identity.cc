@@ -193,7 +193,10 @@ ResolvedPeer ResolveEndpoint(const ir::Endpoint& endpoint, std::string_view othe
   ResolvedPeer out;
   std::string ns = endpoint.namespace_.empty() ? "default" : endpoint.namespace_;
   std::string description = "endpoint " + ns + "/" + endpoint.name;
-  if (endpoint.host_network) {  // 5.1: hostNetwork pods have the host identity
+  // 5.1: hostNetwork pods have the host identity. The upstream
+  // specification leaves them undefined and netpol-analyzer treats them as
+  // ordinary pods, which Semantics::kKubernetes follows.
+  if (endpoint.host_network && settings.semantics == ir::Semantics::kCilium) {
     const ir::Node* node = FindNode(inventory, endpoint.node);
     out.self = HostIdentity(node, inventory, settings);
     out.seen = NodeAsSeen(node, other_node, inventory, settings);
@@ -216,6 +219,11 @@ ResolvedPeer ResolveEndpoint(const ir::Endpoint& endpoint, std::string_view othe
 }
 
 }  // namespace
+
+ResolvedPeer ResolveEndpointPeer(const ir::Endpoint& endpoint, std::string_view other_node,
+                                 const ir::Inventory& inventory, const ir::Settings& settings) {
+  return ResolveEndpoint(endpoint, other_node, inventory, settings);
+}
 
 ResolvedPeer ResolvePeer(const ir::FlowPeer& peer, std::string_view other_node, const ir::Inventory& inventory,
                          const ir::Settings& settings) {

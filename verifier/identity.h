@@ -77,6 +77,10 @@ struct ResolvedPeer {
 // never matches pods, 2.4); an `fqdn` peer is world with its DNS names.
 ResolvedPeer ResolvePeer(const ir::FlowPeer& peer, std::string_view other_node, const ir::Inventory& inventory,
                          const ir::Settings& settings);
+// ResolvePeer for one inventory endpoint (EndpointPeer resolves by name,
+// which is ambiguous when two workloads of different kinds share one).
+ResolvedPeer ResolveEndpointPeer(const ir::Endpoint& endpoint, std::string_view other_node,
+                                 const ir::Inventory& inventory, const ir::Settings& settings);
 // The node a peer runs on, when known (endpoint placement, node peers).
 std::string PeerNode(const ir::FlowPeer& peer, const ir::Inventory& inventory);
 
