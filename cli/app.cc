@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/connectivity_command.h"
+#include "cli/diff_command.h"
 #include "cli/lint_command.h"
 #include "cli/query_command.h"
 #include "cli/test_command.h"
@@ -26,6 +28,8 @@ Examples:
   polc lint --help
   polc test policies/ tests/
   polc query policies/ cluster/ --from shop/web --to shop/db --port 5432
+  polc connectivity policies/ cluster/
+  polc diff --base-ref main policies/ --fail-on removed
 
 Run 'polc <subcommand> --help' for its options. Reference: docs/CLI.md.)";
 
@@ -40,6 +44,8 @@ int Main(int argc, char** argv) {
   AddLintCommand(app, exit_code);
   AddTestCommand(app, exit_code);
   AddQueryCommand(app, exit_code);
+  AddConnectivityCommand(app, exit_code);
+  AddDiffCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

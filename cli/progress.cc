@@ -10,7 +10,7 @@
 
 namespace polc::cli {
 
-std::function<void(size_t, size_t)> TerminalProgress(std::string verb) {
+std::function<void(size_t, size_t)> TerminalProgress(std::string verb, std::string unit) {
   if (isatty(STDERR_FILENO) == 0) return {};
   using Clock = std::chrono::steady_clock;
   struct State {
@@ -20,7 +20,8 @@ std::function<void(size_t, size_t)> TerminalProgress(std::string verb) {
   auto state = std::make_shared<State>();
   // Lines are erased by overwriting them with spaces rather than with an ANSI
   // escape, so NO_COLOR and TERM=dumb terminals never see control sequences.
-  return [verb = std::move(verb), state](size_t done, size_t total) {
+  if (!unit.empty()) unit.insert(unit.begin(), ' ');
+  return [verb = std::move(verb), unit = std::move(unit), state](size_t done, size_t total) {
     if (done == total) {
       if (state->width > 0) fmt::print(stderr, "\r{}\r", std::string(state->width, ' '));
       state->width = 0;
@@ -29,7 +30,7 @@ std::function<void(size_t, size_t)> TerminalProgress(std::string verb) {
     auto now = Clock::now();
     if (now - state->last < std::chrono::milliseconds(100)) return;
     state->last = now;
-    std::string line = fmt::format("{} {}/{} files", verb, done, total);
+    std::string line = fmt::format("{} {}/{}{}", verb, done, total, unit);
     std::string padding(state->width > line.size() ? state->width - line.size() : 0, ' ');
     fmt::print(stderr, "\r{}{}", line, padding);
     state->width = line.size();
