@@ -33,14 +33,16 @@ Filters (netpol-analyzer's meaning):
                          only that port; connlist prints
                          'Permitted connections on TCP 8080:' and 'SRC => DST'
 
-Policies with errors (the API server or the agent rejects them) never take
-part in the map; each is named on stderr, and the exit code is 1 unless
---rejected-policies ignore.
+Policies with errors (the API server or the agent rejects them) are named on
+stderr and take no part, as in a cluster; the exit code is then 1. With
+--rejected-policies drop they take no part and the exit code stays 0; with
+--rejected-policies ignore they are mapped as written (netpol-analyzer
+validates nothing, so its goldens need this).
 
 Exit codes:
   0  the map was written
-  1  a policy has errors (the map is written without it), unless
-     --rejected-policies ignore
+  1  a policy has errors (the map is written without it) and
+     --rejected-policies is fail (the default)
   2  usage error, bad config file, or an input that cannot be read or parsed
 
 Examples:
@@ -108,7 +110,9 @@ int RunConnectivity(const ConnectivityCommandOptions& options) {
   }
   std::optional<compiler::LoadOptions> load = MapLoadOptions("connectivity", options.settings);
   if (!load) return kExitUsage;
-  std::unique_ptr<MapInputs> inputs = LoadMapInputs("connectivity", options.paths, *load, /*print_findings=*/true);
+  std::unique_ptr<MapInputs> inputs =
+      LoadMapInputs("connectivity", options.paths, *load, options.settings.rejected_policies,
+                    /*print_findings=*/true);
   if (inputs->unreadable) {
     PrintError("an input cannot be read or parsed (see above)");
     return kExitUsage;

@@ -30,14 +30,16 @@ host, kube-system), each with a representative flow and the rule of NEW that
 now denies it (file:line). --lockout json prints it as JSON, --lockout none
 not at all.
 
-Policies with errors (the API server or the agent rejects them) never take
-part; each is named on stderr, and an error in NEW exits 1 unless
---rejected-policies ignore.
+Policies with errors (the API server or the agent rejects them) are named on
+stderr and take no part, as in a cluster; an error in NEW exits 1. With
+--rejected-policies drop the exit code stays 0; with ignore they are mapped
+as written (as netpol-analyzer, which validates nothing).
 
 Exit codes:
   0  the diff was written, and --fail-on (if given) found nothing
   1  the diff has an entry of the --fail-on kind (removed, changed, or any
-     entry at all), or a policy of NEW has errors
+     entry at all), or a policy of NEW has errors and --rejected-policies is
+     fail (the default)
   2  usage error, bad config file, an input that cannot be read or parsed, or
      a git problem (unknown revision, PATH not in a work tree)
 
@@ -123,13 +125,14 @@ int RunDiff(const DiffCommandOptions& options) {
     old_load.fs = old.fs.get();
     std::vector<std::string> paths;
     if (!old.files.empty()) paths.push_back(old.path);
-    old_inputs = LoadMapInputs("diff", paths, old_load, /*print_findings=*/false, old_label);
+    old_inputs = LoadMapInputs("diff", paths, old_load, options.settings.rejected_policies, false, old_label);
   } else {
     old_label = options.paths[0];
-    old_inputs = LoadMapInputs("diff", {options.paths[0]}, *load, /*print_findings=*/false, old_label);
+    old_inputs = LoadMapInputs("diff", {options.paths[0]}, *load, options.settings.rejected_policies, false, old_label);
   }
   std::string new_path = git ? options.paths[0] : options.paths[1];
-  std::unique_ptr<MapInputs> new_inputs = LoadMapInputs("diff", {new_path}, *load, /*print_findings=*/true);
+  std::unique_ptr<MapInputs> new_inputs =
+      LoadMapInputs("diff", {new_path}, *load, options.settings.rejected_policies, true);
   if (old_inputs->unreadable || new_inputs->unreadable) {
     PrintError("an input cannot be read or parsed (see above)");
     return kExitUsage;

@@ -27,9 +27,10 @@ void AddMapSettingsOptions(CLI::App& command, MapSettingsOptions& options) {
                      "Config file (default: the nearest .polc.yaml in the working directory or a parent)");
   command
       .add_option("--rejected-policies", options.rejected_policies,
-                  "Policies with errors (Cilium rejects them) never take part in the map; fail (default) also "
-                  "exits 1 when there are any, ignore only names them on stderr")
-      ->check(CLI::IsMember({"fail", "ignore"}));
+                  "Policies with errors (the API server or the agent rejects them): fail (default) leaves them "
+                  "out, as the cluster would, and exits 1; drop leaves them out; ignore maps them as written, as "
+                  "netpol-analyzer does")
+      ->check(CLI::IsMember({"fail", "drop", "ignore"}));
   command.add_flag("--all-entities", options.all_entities,
                    "Show every Cilium entity (host, remote-node, kube-apiserver, world, ...) as a peer, not only "
                    "those a rule names");
@@ -44,8 +45,8 @@ std::optional<compiler::LoadOptions> MapLoadOptions(std::string_view command, co
 }
 
 std::unique_ptr<MapInputs> LoadMapInputs(std::string_view command, const std::vector<std::string>& paths,
-                                         const compiler::LoadOptions& options, bool print_findings,
-                                         std::string_view label) {
+                                         const compiler::LoadOptions& options, const std::string& rejected_policies,
+                                         bool print_findings, std::string_view label) {
   auto inputs = std::make_unique<MapInputs>();
   if (paths.empty()) return inputs;  // an empty version (a folder that did not exist yet)
   compiler::LoadOptions load = options;
@@ -62,12 +63,16 @@ std::unique_ptr<MapInputs> LoadMapInputs(std::string_view command, const std::ve
   }
   std::vector<int> rejected;
   inputs->accepted = verifier::AcceptedPolicies(result.policies, result.sink.diagnostics(), &rejected);
+  bool keep = rejected_policies == "ignore";
+  if (keep) inputs->accepted = result.policies;
   for (int index : rejected) {
     const ir::Policy& policy = result.policies.policies[index];
     std::string name = fmt::format("{} {}{}{}", ir::PolicyKindName(policy.kind), policy.meta.namespace_,
                                    policy.meta.namespace_.empty() ? "" : "/", policy.meta.name);
-    fmt::print(stderr, "polc {}: {}{} has errors (see above): Cilium rejects it, so it takes no part in the map\n",
-               command, label.empty() ? "" : fmt::format("{}: ", label), name);
+    fmt::print(stderr, "polc {}: {}{} has errors (see above): {}\n", command,
+               label.empty() ? "" : fmt::format("{}: ", label), name,
+               keep ? "a cluster would reject it; it is mapped as written (--rejected-policies ignore)"
+                    : "Cilium rejects it, so it takes no part in the map");
     inputs->rejected.push_back(std::move(name));
   }
   return inputs;

@@ -25,8 +25,12 @@ namespace polc::cli {
 struct MapSettingsOptions {
   std::string config_path;
   std::string cilium_version;
-  std::string semantics = "cilium";        // cilium | kubernetes
-  std::string rejected_policies = "fail";  // fail | ignore
+  std::string semantics = "cilium";  // cilium | kubernetes
+  // Policies with errors (the API server or the agent rejects them): "fail"
+  // and "drop" leave them out, as the cluster would (fail also exits 1);
+  // "ignore" ignores the errors and maps them as written, as netpol-analyzer
+  // (which validates nothing) does.
+  std::string rejected_policies = "fail";  // fail | drop | ignore
   bool all_entities = false;
 };
 
@@ -46,11 +50,11 @@ struct MapInputs {
 
 // Loads `paths`. With `print_findings`, every finding is printed to stderr
 // as `polc lint` prints it; otherwise only errors, each line prefixed with
-// `label` (e.g. "old version (main): "). Rejected policies are named on
-// stderr either way.
+// `label` (e.g. "old version (main): "). Policies with errors are named on
+// stderr and left out, or kept when `rejected_policies` is "ignore".
 std::unique_ptr<MapInputs> LoadMapInputs(std::string_view command, const std::vector<std::string>& paths,
-                                         const compiler::LoadOptions& options, bool print_findings,
-                                         std::string_view label = {});
+                                         const compiler::LoadOptions& options, const std::string& rejected_policies,
+                                         bool print_findings, std::string_view label = {});
 
 // Computes the map of `inputs`, with a progress bar on a terminal ("<verb>
 // N/M"), and prints its warnings to stderr prefixed with "polc <command>: ".

@@ -115,13 +115,23 @@ TEST_CASE("polc connectivity: formats, -o, usage errors", "[connectivity-cli]") 
   CHECK(Polc("connectivity").exit_code == 2);
 }
 
-TEST_CASE("polc connectivity: rejected policies take no part; exit 1 unless --rejected-policies ignore",
+TEST_CASE("polc connectivity: rejected policies take no part (exit 1), drop (exit 0), ignore keeps them",
           "[connectivity-cli]") {
   std::string bad = SourceDir() + "/testdata/test_command/bad-policy/web-policy.yaml";
   CommandResult fail = PolcWithStderr("connectivity " + bad);
   CHECK(fail.exit_code == 1);
   CHECK_THAT(fail.output, Catch::Contains("CiliumNetworkPolicy shop/web-ingress has errors"));
-  CHECK(Polc("connectivity --rejected-policies ignore " + bad).exit_code == 0);
+  // drop: left out as the cluster would, exit 0; ignore: mapped as written (netpol-analyzer validates nothing).
+  CommandResult drop = PolcWithStderr("connectivity --rejected-policies drop " + bad);
+  CHECK(drop.exit_code == 0);
+  CHECK_THAT(drop.output, Catch::Contains("takes no part in the map"));
+  CommandResult ignore = PolcWithStderr("connectivity --rejected-policies ignore " + bad);
+  CHECK(ignore.exit_code == 0);
+  CHECK_THAT(ignore.output, Catch::Contains("it is mapped as written"));
+  // netpol-analyzer's case with a policy name the API server refuses.
+  std::string gap = kCases + "/example_pods_w_same_owner_and_labels_gap_with_good_match_expression";
+  CHECK(Polc("connectivity --semantics kubernetes " + gap).output !=
+        Polc("connectivity --semantics kubernetes --rejected-policies ignore " + gap).output);
 }
 
 TEST_CASE("polc diff: netpol-analyzer's diff of its semanticDiff cases, --fail-on", "[connectivity-cli]") {
