@@ -79,6 +79,12 @@ TEST_CASE("polc connectivity: --focus-workload, --focus-direction, --focus-conn"
         "default/frontend[Deployment] => 0.0.0.0-255.255.255.255[External] : UDP 53\n"
         "default/frontend[Deployment] => default/backend[Deployment] : TCP 9090\n");
 
+  CommandResult both = Polc("connectivity --semantics kubernetes " + kMinimal + " --focus-workload backend,nope");
+  CHECK(both.output == backend.output);  // comma-separated; a missing one only warns
+  CommandResult both2 =
+      Polc("connectivity --semantics kubernetes " + kMinimal + " --focus-workload backend --focus-workload frontend");
+  CHECK(both2.output == Polc("connectivity --semantics kubernetes " + kMinimal).output);
+
   CommandResult conn = Polc("connectivity --semantics kubernetes " + kMinimal + " --focus-conn udp-53");
   CHECK(conn.exit_code == 0);
   CHECK(conn.output ==
@@ -143,7 +149,12 @@ TEST_CASE("polc diff: netpol-analyzer's diff of its semanticDiff cases, --fail-o
   CHECK(WithoutNewlines(r.output) ==
         WithoutNewlines(ReadText(
             kExpected + "/diff_between_semanticDiff-same-topologies-new1_and_semanticDiff-same-topologies-old1.txt")));
+  TempDir dir;
+  CommandResult file = Polc("diff --semantics kubernetes -o " + dir.path() + "/d.txt " + old_dir + " " + new_dir);
+  CHECK(file.output.empty());
+  CHECK(ReadText(dir.path() + "/d.txt") == r.output);
   CHECK(Polc("diff --semantics kubernetes --fail-on changed " + old_dir + " " + new_dir).exit_code == 1);
+  CHECK(Polc("diff --semantics kubernetes --fail-on removed " + old_dir + " " + new_dir).exit_code == 0);
   CHECK(Polc("diff --semantics kubernetes --fail-on any " + old_dir + " " + new_dir).exit_code == 1);
   // The same version on both sides: an empty diff never fails.
   CommandResult same = Polc("diff --semantics kubernetes --fail-on any " + old_dir + " " + old_dir);
