@@ -2,7 +2,7 @@
 """Generates a synthetic cluster (inventory + policies) for the connectivity bench.
 
     bench/gen_cluster.py --workloads N --policies M --namespaces K --seed S --out DIR
-                         [--cilium-percent P]
+                         [--cilium-percent P] [--change-percent C]
 
 Writes a folder of YAML as a GitOps repository of a real cluster looks:
 
@@ -404,6 +404,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cilium-percent", type=float, default=0.0,
                         help="share of per-workload policies written as CiliumNetworkPolicy")
+    parser.add_argument("--change-percent", type=float, default=0.0,
+                        help="change this share of the policies (delete, move a port, widen peers): the NEW side "
+                             "of a diff; same seed, otherwise identical output")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.namespaces <= 0:
@@ -416,12 +419,51 @@ def main():
         write(os.path.join(args.out, path), docs)
         files += 1
     policies = 0
+    # --change-percent draws from its own generator, so the cluster and every
+    # unchanged policy are byte-identical to the run without it.
+    change = random.Random(args.seed * 7919 + 1)
+    changed = 0
     for namespace, name, doc in cluster.policies():
+        if args.change_percent > 0 and change.random() * 100 < args.change_percent:
+            doc = mutate(doc, change)
+            changed += 1
+            if doc is None:
+                continue
         write(os.path.join(args.out, namespace, "policies", f"{name}.yaml"), [doc])
         files += 1
         policies += 1
     print(f"wrote {len(cluster.workloads) + 1} workloads in {len(cluster.namespaces) + 1} namespaces and "
-          f"{policies} policies ({files} files) to {args.out}")
+          f"{policies} policies ({files} files, {changed} changed) to {args.out}")
+
+
+def mutate(doc, r):
+    """A change a pull request makes: delete the policy (a third of the time),
+    move its first rule to another port, or widen its first rule's peers to a
+    whole team's namespaces. Returns None for a deletion."""
+    roll = r.random()
+    if roll < 1 / 3:
+        return None
+    spec = doc["spec"]
+    rules = spec.get("ingress") or spec.get("egress")
+    if not rules:
+        return None
+    rule = rules[0]
+    if roll < 2 / 3:
+        if doc["kind"] == "NetworkPolicy":
+            rule["ports"] = [{"protocol": "TCP", "port": r.choice([80, 8080, 8443, 9000])}]
+        else:
+            rule["toPorts"] = [{"ports": [{"port": str(r.choice([80, 8080, 8443, 9000])), "protocol": "TCP"}]}]
+        return doc
+    team = r.choice(TEAMS)
+    if doc["kind"] == "NetworkPolicy":
+        key = "from" if "from" in rule else "to"
+        if key in rule:
+            rule[key] = rule[key] + [{"namespaceSelector": {"matchLabels": {"team": team}}}]
+    else:
+        key = "fromEndpoints" if "fromEndpoints" in rule else "toEndpoints"
+        if key in rule:
+            rule[key] = rule[key] + [{"matchLabels": {"k8s:io.cilium.k8s.namespace.labels.team": team}}]
+    return doc
 
 
 def write(path, docs):
