@@ -87,6 +87,7 @@ verifier::ConnectivityMap ComputeMap(std::string_view command, const MapInputs& 
   engine.progress = TerminalProgress(std::string(verb), "");
   verifier::ConnectivityMap map =
       verifier::ComputeConnectivity(inputs.accepted, inputs.result.inventory, options.settings, engine);
+  if (engine.progress) engine.progress(1, 1);  // done: clears the progress line whatever the engine reported last
   std::set<std::string> seen;
   for (const std::string& warning : map.warnings) {
     if (seen.insert(warning).second) fmt::print(stderr, "polc {}: warning: {}\n", command, warning);
