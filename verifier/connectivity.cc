@@ -373,6 +373,12 @@ class Engine {
     if (out.allowed.Empty()) return;
     SideOutcome in = Decide(ingress, ir::Direction::kIngress, dst.self, src.seen, dst.self);
     ConnectionSet both = out.allowed.Intersect(in.allowed);
+    if (settings_.semantics == ir::Semantics::kKubernetes) {
+      // NetworkPolicy speaks of TCP, UDP and SCTP only; ICMP is not part of
+      // its connections (netpol-analyzer's universe).
+      both[ConnProtocol::kIcmp] = {};
+      both[ConnProtocol::kIcmpv6] = {};
+    }
     if (both.Empty()) return;
     ConnectivityEdge edge;
     edge.source = source;

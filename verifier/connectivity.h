@@ -35,8 +35,9 @@ struct ConnectivityPeer {
   std::string label;       // short form for graphs: "name[Deployment]"; else the name
   int endpoint = -1;       // index into Inventory::endpoints (workloads)
   ir::FlowPeer flow_peer;  // the same peer in the PolicyTest/evaluator peer model
-  // The first address of an external range; the representative the
-  // evaluator is asked about (any address of the range gives the same answer).
+  // External ranges: the first address of the range that the inventory does
+  // not place (pods, nodes, API server, Service cluster IPs keep their own
+  // identity); any such address of the range gives the same answer.
   std::string address;
 };
 

@@ -211,10 +211,31 @@ std::vector<EnginePeer> BuildPeers(const ir::PolicySet& policies, const ir::Inve
       }
     }
   }
+  // Addresses the inventory places (pods, nodes, the API server, Service
+  // cluster IPs) keep their own identity (2.4, 5.1): a range stands for its
+  // other addresses, and its representative is the first of those.
+  std::set<Uint128> owned[2];
+  auto own = [&](const std::string& text) {
+    if (auto ip = ParseIpAddress(text)) owned[ip->v6 ? 1 : 0].insert(ToInteger(*ip));
+  };
+  for (const auto& endpoint : inventory.endpoints) std::for_each(endpoint.ips.begin(), endpoint.ips.end(), own);
+  for (const auto& node : inventory.nodes) std::for_each(node.ips.begin(), node.ips.end(), own);
+  for (const auto& svc : inventory.services) std::for_each(svc.cluster_ips.begin(), svc.cluster_ips.end(), own);
+  std::for_each(inventory.kube_apiserver_ips.begin(), inventory.kube_apiserver_ips.end(), own);
   for (int d = 0; d < 2; ++d) {
     for (int v6 = 0; v6 < 2; ++v6) {
       if (!family_used[d][v6]) continue;
       for (const auto& [first, last] : Partition(bounds[d][v6], v6 == 1)) {
+        Uint128 representative = ToInteger(first);
+        Uint128 end = ToInteger(last);
+        const std::set<Uint128>& taken = owned[v6];
+        for (auto it = taken.lower_bound(representative); it != taken.end() && *it == representative;
+             it = taken.lower_bound(representative)) {
+          if (representative == end) break;
+          ++representative;
+        }
+        if (taken.count(representative) != 0) continue;  // every address of the range is in the cluster
+        IpAddress shown = FromInteger(representative, v6 == 1);
         std::string name = FormatAddressRange(first, last) + "[External]";
         auto [it, inserted] = by_name.try_emplace(name);
         EnginePeer& p = it->second;
@@ -222,9 +243,9 @@ std::vector<EnginePeer> BuildPeers(const ir::PolicySet& policies, const ir::Inve
           p.peer.kind = ConnectivityPeer::Kind::kExternal;
           p.peer.name = name;
           p.peer.label = name;
-          p.peer.address = FormatAddress(first);
+          p.peer.address = FormatAddress(shown);
           p.peer.flow_peer = ir::IpPeer{p.peer.address};
-          p.resolved.seen = WorldIdentity(first, "external " + name);
+          p.resolved.seen = WorldIdentity(shown, "external " + name);
           p.resolved.self = p.resolved.seen;
           p.as_source = false;
           p.as_destination = false;
