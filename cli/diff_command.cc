@@ -130,16 +130,19 @@ int RunDiff(const DiffCommandOptions& options) {
     old_label = options.paths[0];
     old_inputs = LoadMapInputs("diff", {options.paths[0]}, *load, options.settings.rejected_policies, false, old_label);
   }
+  // One version in memory at a time: the old inputs go once their map exists.
+  bool old_unreadable = old_inputs->unreadable;
+  verifier::ConnectivityMap old_map;
+  if (!old_unreadable) old_map = ComputeMap("diff", *old_inputs, *load, options.settings, false, "computing the old map");
+  old_inputs.reset();
   std::string new_path = git ? options.paths[0] : options.paths[1];
   std::unique_ptr<MapInputs> new_inputs =
       LoadMapInputs("diff", {new_path}, *load, options.settings.rejected_policies, true);
-  if (old_inputs->unreadable || new_inputs->unreadable) {
+  if (old_unreadable || new_inputs->unreadable) {
     PrintError("an input cannot be read or parsed (see above)");
     return kExitUsage;
   }
 
-  verifier::ConnectivityMap old_map =
-      ComputeMap("diff", *old_inputs, *load, options.settings, false, "computing the old map");
   verifier::ConnectivityMap new_map =
       ComputeMap("diff", *new_inputs, *load, options.settings, false, "computing the new map");
   verifier::ConnectivityDiff diff = verifier::DiffConnectivity(old_map, new_map);

@@ -75,6 +75,13 @@ std::unique_ptr<MapInputs> LoadMapInputs(std::string_view command, const std::ve
                     : "Cilium rejects it, so it takes no part in the map");
     inputs->rejected.push_back(std::move(name));
   }
+  // Past this point only the IR, the inventory and the file table are used;
+  // the YAML trees of a 20k-workload repository take more memory than its map.
+  inputs->result.yaml.clear();
+  inputs->result.yaml.shrink_to_fit();
+  inputs->result.objects.clear();
+  inputs->result.objects.shrink_to_fit();
+  inputs->result.policies = {};
   return inputs;
 }
 
