@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine and runs polc's main job on the
 # bundled example: lint the zero-trust policy repository (from inside it, so
-# its .polc.yaml is found), run its policy unit tests and one query, then
+# its .polc.yaml is found), run its policy unit tests and one query, print
+# the connectivity map of one workload with its rules, then
 # lint the folder of common mistakes, which is expected to report findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +14,7 @@ echo "== polc test examples/zero-trust (its policy unit tests, tests/connectivit
 build/polc test examples/zero-trust
 echo "== polc query: may the storefront read the product API, and by which rules?"
 build/polc query examples/zero-trust --from shop/frontend --to shop/backend --port 8080 --http 'GET /api/v1/products'
+echo "== polc connectivity: everything the shop's backend may talk to, with the rules behind each pair"
+build/polc connectivity examples/zero-trust --focus-workload shop/backend --format text --explain
 echo "== polc lint examples/mistakes (findings expected, so exit code 1)"
 build/polc lint examples/mistakes || true

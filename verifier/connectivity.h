@@ -26,7 +26,7 @@ struct ConnectivityPeer {
     kWorkload,  // an inventory endpoint: "ns/name[Deployment]"
     kExternal,  // an address range outside the cluster: "0.0.0.0-9.255.255.255[External]"
     kEntity,    // a Cilium entity: "entity:host", "entity:kube-apiserver", ...
-    kFqdn,      // a toFQDNs name or pattern: "fqdn:api.example.com"
+    kFqdn,      // a toFQDNs name or pattern, as a destination only: "fqdn:api.example.com"
     kNode,      // an inventory node: "node:node-1"
   };
   Kind kind = Kind::kWorkload;

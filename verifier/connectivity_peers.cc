@@ -283,6 +283,9 @@ std::vector<EnginePeer> BuildPeers(const ir::PolicySet& policies, const ir::Inve
     p.peer.label = name;
     p.peer.flow_peer = ir::FqdnPeer{representative};
     p.resolved = ResolvePeer(p.peer.flow_peer, "", inventory, settings);
+    // toFQDNs is egress only: a name is a destination; traffic from its
+    // addresses is world traffic, which the external ranges show.
+    p.as_source = false;
     by_name.emplace(p.peer.name, std::move(p));
   }
   if (nodes_named) {
