@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev catch2
   clang-19 libclang-rt-19-dev   # libFuzzer target and sanitizer runtime
   time                          # /usr/bin/time -v for bench/lint_bench.sh (peak RSS)
+  libbdd-dev                    # BuDDy BDDs for polc verify (verifier/pod_space)
 )
 
 missing=()
