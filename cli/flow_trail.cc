@@ -127,6 +127,10 @@ std::string DirectionName(ir::Direction direction) {
   return direction == ir::Direction::kEgress ? "egress" : "ingress";
 }
 
+TrailRule MakeTrailRule(const verifier::RuleMatch& match, const ir::PolicySet& policies, const ir::FileTable& files) {
+  return MakeRule(match, policies, files);
+}
+
 FlowTrail MakeTrail(const verifier::FlowResult& result, const ir::PolicySet& policies, const ir::FileTable& files) {
   FlowTrail trail;
   trail.egress = MakeSide(result.egress, policies, files);

@@ -49,6 +49,8 @@ struct FlowTrail {
 };
 
 FlowTrail MakeTrail(const verifier::FlowResult& result, const ir::PolicySet& policies, const ir::FileTable& files);
+// One rule entry made printable (used by `polc verify` for a property's rules).
+TrailRule MakeTrailRule(const verifier::RuleMatch& match, const ir::PolicySet& policies, const ir::FileTable& files);
 
 std::string DenyReasonName(ir::DenyReason reason);  // default-deny | deny-rule | l7
 std::string DirectionName(ir::Direction direction);  // ingress | egress

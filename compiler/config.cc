@@ -1,12 +1,16 @@
 #include "compiler/config.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "compiler/field_reader.h"
+#include "compiler/k8s_validation.h"
 #include "compiler/suggest.h"
 
 namespace polc::compiler {
@@ -130,6 +134,166 @@ void ReadLimits(const FieldReader& top, LowerContext& ctx, InputLimits& limits) 
   if (auto v = positive("maxNodes")) limits.max_nodes = static_cast<uint64_t>(*v);
 }
 
+// An unknown name among `candidates`, reported as invalid-value with the
+// closest known one.
+void ReportUnknownName(const YamlNode& node, std::string_view text, std::string_view what,
+                       std::span<const std::string_view> candidates, LowerContext& ctx) {
+  std::string message = fmt::format("unknown {} '{}'", what, text);
+  if (auto suggestion = Suggest(text, candidates)) message += fmt::format("; did you mean '{}'?", *suggestion);
+  std::string known;
+  for (std::string_view candidate : candidates) known += fmt::format("{}{}", known.empty() ? "" : ", ", candidate);
+  ctx.Report(ir::RuleId::kInvalidValue, node.location, std::move(message), fmt::format("use one of {}", known));
+}
+
+// A port 1-65535 (`what` names it in messages); nullopt after reporting.
+std::optional<uint16_t> ReadPort(const YamlNode& node, std::string_view what, LowerContext& ctx) {
+  std::optional<int64_t> value = ScalarInt(node, what, ctx);
+  if (!value) return std::nullopt;
+  if (*value < 1 || *value > 65535) {
+    ctx.Report(ir::RuleId::kInvalidValue, node.location, fmt::format("{} must be 1 to 65535, not {}", what, *value));
+    return std::nullopt;
+  }
+  return static_cast<uint16_t>(*value);
+}
+
+std::vector<std::string> ReadNamespaces(const FieldReader& reader, std::string_view key, std::string_view where,
+                                        LowerContext& ctx) {
+  std::vector<std::string> out;
+  const YamlNode* list = reader.List(key);
+  if (list == nullptr) return out;
+  for (const YamlNode* item : list->items) {
+    std::optional<std::string> name = ScalarString(*item, fmt::format("a namespace in {}", where), ctx);
+    if (!name) continue;
+    if (!k8s::IsDns1123Label(*name)) {
+      ctx.Report(ir::RuleId::kInvalidValue, item->location,
+                 fmt::format("'{}' in {} is not a namespace name (lower-case letters, digits and '-')", *name, where));
+      continue;
+    }
+    out.push_back(std::move(*name));
+  }
+  return out;
+}
+
+// One `hostLockout.flows` entry: {name, from, protocol, port, endPort}.
+std::optional<ir::HostFlowRequirement> ReadHostFlow(const YamlNode& node, LowerContext& ctx) {
+  FieldReader reader(node, "a verify.hostLockout.flows entry", {"name", "from", "protocol", "port", "endPort"}, ctx);
+  if (!reader.ok()) return std::nullopt;
+  bool complete = true;
+  for (std::string_view key : {"name", "from", "port"}) complete = reader.Require(key) && complete;
+  ir::HostFlowRequirement flow;
+  if (auto name = reader.String("name")) flow.name = *name;
+  if (auto from = reader.String("from")) {
+    static constexpr std::array<std::string_view, 4> kFroms = {"cidr:", "cluster", "remote-node", "control-plane"};
+    const YamlNode& at = *reader.Get("from");
+    if (from->starts_with("cidr:")) {
+      if (!k8s::ParseCidr(std::string_view(*from).substr(5))) {
+        ctx.Report(ir::RuleId::kInvalidValue, at.location,
+                   fmt::format("'{}' is not a CIDR in prefix notation", from->substr(5)),
+                   "write e.g. cidr:10.20.0.0/16");
+        complete = false;
+      }
+    } else if (*from != "cluster" && *from != "remote-node" && *from != "control-plane") {
+      ReportUnknownName(at, *from, "flow source", kFroms, ctx);
+      complete = false;
+    }
+    flow.from = *from;
+  }
+  if (auto protocol = reader.String("protocol")) {
+    static constexpr std::array<std::string_view, 3> kProtocols = {"TCP", "UDP", "SCTP"};
+    std::string upper = *protocol;  // the config, unlike a policy, takes any case
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    std::optional<ir::Protocol> parsed = ir::ParseProtocol(upper);
+    if (parsed && (*parsed == ir::Protocol::kTcp || *parsed == ir::Protocol::kUdp || *parsed == ir::Protocol::kSctp)) {
+      flow.protocol = *parsed;
+    } else {
+      ReportUnknownName(*reader.Get("protocol"), *protocol, "protocol", kProtocols, ctx);
+      complete = false;
+    }
+  }
+  if (const YamlNode* port = reader.Get("port")) {
+    if (auto value = ReadPort(*port, "port", ctx)) flow.port = *value; else complete = false;
+  }
+  if (const YamlNode* end = reader.Get("endPort")) {
+    if (auto value = ReadPort(*end, "endPort", ctx)) {
+      if (*value < flow.port) {
+        ctx.Report(ir::RuleId::kInvalidValue, end->location,
+                   fmt::format("endPort {} is below port {}", *value, flow.port));
+        complete = false;
+      } else {
+        flow.end_port = *value == flow.port ? 0 : *value;
+      }
+    } else {
+      complete = false;
+    }
+  }
+  if (!complete) return std::nullopt;
+  return flow;
+}
+
+void ReadVerify(const FieldReader& top, LowerContext& ctx, ir::VerifyConfig& verify) {
+  const YamlNode* node = top.Map("verify");
+  if (node == nullptr) return;
+  verify.location = node->location;
+  FieldReader reader(*node, "'verify'", {"require", "namespaces", "dns", "apiserver", "hostLockout"}, ctx);
+  if (const YamlNode* require = reader.List("require")) {
+    for (const YamlNode* item : require->items) {
+      std::optional<std::string> name = ScalarString(*item, "a property in verify.require", ctx);
+      if (!name) continue;
+      if (std::find(ir::kBuiltinProperties.begin(), ir::kBuiltinProperties.end(), *name) ==
+          ir::kBuiltinProperties.end()) {
+        ReportUnknownName(*item, *name, "property", ir::kBuiltinProperties, ctx);
+      } else if (std::find(verify.required.begin(), verify.required.end(), *name) == verify.required.end()) {
+        verify.required.push_back(std::move(*name));
+      }
+    }
+  }
+  verify.extra_namespaces = ReadNamespaces(reader, "namespaces", "verify.namespaces", ctx);
+  if (const YamlNode* dns = reader.Map("dns")) {
+    FieldReader dns_reader(*dns, "'verify.dns'", {"namespace", "labels"}, ctx);
+    if (auto ns = dns_reader.String("namespace")) verify.dns_namespace = *ns;
+    if (auto labels = dns_reader.StringMap("labels")) {
+      if (labels->empty()) {
+        ctx.Report(ir::RuleId::kInvalidValue, dns_reader.Get("labels")->location,
+                   "verify.dns.labels is empty, which would make every pod of the namespace the DNS server",
+                   "give the DNS server's labels, e.g. {k8s-app: kube-dns}");
+      } else {
+        verify.dns_labels = std::move(*labels);
+      }
+    }
+  }
+  if (const YamlNode* apiserver = reader.Map("apiserver")) {
+    FieldReader api_reader(*apiserver, "'verify.apiserver'", {"namespaces", "ports"}, ctx);
+    verify.apiserver_namespaces = ReadNamespaces(api_reader, "namespaces", "verify.apiserver.namespaces", ctx);
+    if (const YamlNode* ports = api_reader.List("ports")) {
+      verify.apiserver_ports.clear();
+      for (const YamlNode* item : ports->items) {
+        if (auto port = ReadPort(*item, "a port in verify.apiserver.ports", ctx)) verify.apiserver_ports.push_back(*port);
+      }
+    }
+  }
+  if (const YamlNode* host = reader.Map("hostLockout")) {
+    FieldReader host_reader(*host, "'verify.hostLockout'", {"adminCidrs", "flows"}, ctx);
+    if (const YamlNode* cidrs = host_reader.List("adminCidrs")) {
+      for (const YamlNode* item : cidrs->items) {
+        std::optional<std::string> cidr = ScalarString(*item, "a CIDR in verify.hostLockout.adminCidrs", ctx);
+        if (!cidr) continue;
+        if (!k8s::ParseCidr(*cidr)) {
+          ctx.Report(ir::RuleId::kInvalidValue, item->location,
+                     fmt::format("'{}' in verify.hostLockout.adminCidrs is not a CIDR in prefix notation", *cidr),
+                     "write e.g. 10.20.0.0/16");
+          continue;
+        }
+        verify.admin_cidrs.push_back(std::move(*cidr));
+      }
+    }
+    if (const YamlNode* flows = host_reader.List("flows")) {
+      for (const YamlNode* item : flows->items) {
+        if (auto flow = ReadHostFlow(*item, ctx)) verify.host_flows.push_back(std::move(*flow));
+      }
+    }
+  }
+}
+
 void ReadVersion(const FieldReader& top, LowerContext& ctx, Config& config) {
   const YamlNode* node = top.Get("ciliumVersion");
   if (node == nullptr) return;
@@ -171,13 +335,14 @@ Config ParseConfig(std::string_view text, ir::FileId file, ir::DiagnosticSink& s
   if (root == nullptr) return config;
   const ir::Settings defaults;
   LowerContext ctx{sink, defaults};
-  FieldReader top(*root, "the config file", {"ciliumVersion", "settings", "rules", "ignorePaths", "limits"}, ctx);
+  FieldReader top(*root, "the config file", {"ciliumVersion", "settings", "rules", "ignorePaths", "limits", "verify"}, ctx);
   if (!top.ok()) return config;
   ReadVersion(top, ctx, config);
   ReadSettings(top, ctx, config.settings);
   ReadRules(top, ctx, config.rules);
   if (auto globs = top.StringList("ignorePaths")) config.ignore_paths = std::move(*globs);
   ReadLimits(top, ctx, config.limits);
+  ReadVerify(top, ctx, config.verify);
   return config;
 }
 

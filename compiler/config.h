@@ -13,6 +13,14 @@
 //     severity: {l4-only-allows-world: error}
 //   ignorePaths: ["**/charts/**"]
 //   limits: {maxFileBytes: 1048576, maxDepth: 64, maxNodes: 100000}
+//   verify:                      # `polc verify` (ir::VerifyConfig)
+//     require: [default-deny, dns, apiserver, host-lockout]
+//     namespaces: [payments]     # added to the namespaces the policies govern
+//     dns: {namespace: kube-system, labels: {k8s-app: kube-dns}}
+//     apiserver: {namespaces: [shop], ports: [443, 6443]}
+//     hostLockout:
+//       adminCidrs: [10.20.0.0/16]
+//       flows: [{name: ssh, from: "cidr:10.20.0.0/16", protocol: TCP, port: 22}]
 #pragma once
 
 #include <map>
@@ -27,6 +35,7 @@
 #include "ir/diagnostic.h"
 #include "ir/settings.h"
 #include "ir/source_location.h"
+#include "ir/verify_config.h"
 
 namespace polc::compiler {
 
@@ -48,6 +57,7 @@ struct Config {
   RuleConfig rules;
   std::vector<std::string> ignore_paths;
   InputLimits limits;
+  ir::VerifyConfig verify;  // `verify:`; location unknown when the file has none
 };
 
 // Parses the text of a config file that was added to a FileTable as `file`.

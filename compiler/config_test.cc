@@ -4,6 +4,9 @@
 
 #include <map>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <catch2/catch.hpp>
 
 namespace polc::compiler {
@@ -131,6 +134,113 @@ TEST_CASE("config: YAML syntax errors are reported, not thrown", "[config]") {
   Parsed p = Parse("rules: [unclosed\n");
   REQUIRE(p.diagnostics.size() == 1);
   CHECK(p.diagnostics[0].rule == ir::RuleId::kYamlSyntax);
+}
+
+TEST_CASE("config: no verify section keeps the verify defaults", "[config][verify]") {
+  Parsed p = Parse("ciliumVersion: \"1.19\"\n");
+  CHECK(p.diagnostics.empty());
+  CHECK(p.config.verify == ir::VerifyConfig{});
+  CHECK_FALSE(p.config.verify.location.Known());
+}
+
+TEST_CASE("config: every verify key is read", "[config][verify]") {
+  Parsed p = Parse(R"(verify:
+  require: [dns, default-deny, dns]
+  namespaces: [payments, ops]
+  dns:
+    namespace: dns-system
+    labels: {app: coredns}
+  apiserver:
+    namespaces: [shop]
+    ports: [6443]
+  hostLockout:
+    adminCidrs: [10.20.0.0/16, "fd00::/8"]
+    flows:
+      - {name: ssh, from: "cidr:10.20.0.0/16", protocol: TCP, port: 22}
+      - {name: etcd, from: control-plane, protocol: tcp, port: 2379, endPort: 2380}
+      - {name: vxlan, from: remote-node, protocol: UDP, port: 8472, endPort: 8472}
+)");
+  INFO((p.diagnostics.empty() ? std::string() : p.diagnostics[0].message));
+  REQUIRE(p.diagnostics.empty());
+  const ir::VerifyConfig& v = p.config.verify;
+  CHECK(v.location == ir::SourceLocation{0, 2, 3});
+  CHECK(v.required == std::vector<std::string>{"dns", "default-deny"});  // duplicates dropped, order kept
+  CHECK(v.namespaces.empty());  // only --namespace replaces the scope
+  CHECK(v.extra_namespaces == std::vector<std::string>{"payments", "ops"});
+  CHECK(v.dns_namespace == "dns-system");
+  CHECK(v.dns_labels == std::map<std::string, std::string>{{"app", "coredns"}});
+  CHECK(v.apiserver_namespaces == std::vector<std::string>{"shop"});
+  CHECK(v.apiserver_ports == std::vector<uint16_t>{6443});
+  CHECK(v.admin_cidrs == std::vector<std::string>{"10.20.0.0/16", "fd00::/8"});
+  REQUIRE(v.host_flows.size() == 3);
+  CHECK(v.host_flows[0] == ir::HostFlowRequirement{"ssh", "cidr:10.20.0.0/16", ir::Protocol::kTcp, 22, 0});
+  CHECK(v.host_flows[1] == ir::HostFlowRequirement{"etcd", "control-plane", ir::Protocol::kTcp, 2379, 2380});
+  CHECK(v.host_flows[2] == ir::HostFlowRequirement{"vxlan", "remote-node", ir::Protocol::kUdp, 8472, 0});
+}
+
+TEST_CASE("config: misspelt verify keys and property names get did-you-mean with their position",
+          "[config][verify]") {
+  Parsed p = Parse("verify:\n  requre: [dns]\n  require: [default-deni, dns]\n  dns:\n    label: {a: b}\n");
+  REQUIRE(p.diagnostics.size() == 3);
+  CHECK(p.diagnostics[0].rule == ir::RuleId::kUnknownField);
+  CHECK(p.diagnostics[0].message == "unknown field 'requre' in 'verify'; did you mean 'require'?");
+  CHECK(p.diagnostics[0].location == ir::SourceLocation{0, 2, 3});
+  CHECK(p.diagnostics[1].rule == ir::RuleId::kInvalidValue);
+  CHECK(p.diagnostics[1].message == "unknown property 'default-deni'; did you mean 'default-deny'?");
+  CHECK(p.diagnostics[1].location == ir::SourceLocation{0, 3, 13});
+  CHECK(p.diagnostics[1].hint == "use one of default-deny, dns, apiserver, host-lockout");
+  CHECK(p.diagnostics[2].message == "unknown field 'label' in 'verify.dns'; did you mean 'labels'?");
+  CHECK(p.diagnostics[2].location == ir::SourceLocation{0, 5, 5});
+  CHECK(p.config.verify.required == std::vector<std::string>{"dns"});
+  CHECK(p.config.verify.dns_labels == ir::VerifyConfig{}.dns_labels);  // the misspelt key changes nothing
+}
+
+TEST_CASE("config: bad verify values are reported where they are written", "[config][verify]") {
+  Parsed p = Parse(R"(verify:
+  namespaces: [Shop]
+  apiserver: {ports: [0, 443]}
+  hostLockout:
+    adminCidrs: [10.20.0.0/33]
+    flows:
+      - {name: a, from: remote-nodes, port: 22}
+      - {name: b, from: "cidr:nope", port: 22}
+      - {name: c, from: cluster, protocol: ICMP, port: 22}
+      - {name: d, from: cluster, port: 100, endPort: 90}
+      - {from: cluster, port: 70000}
+      - {name: f, from: cluster, port: 10250}
+)");
+  std::vector<std::string> messages;
+  for (const ir::Diagnostic& d : p.diagnostics) messages.push_back(d.message);
+  INFO(fmt::format("{}", fmt::join(messages, "\n")));
+  REQUIRE(p.diagnostics.size() == 9);
+  CHECK(p.diagnostics[0].location == ir::SourceLocation{0, 2, 16});
+  CHECK(p.diagnostics[0].message.find("'Shop' in verify.namespaces is not a namespace name") == 0);
+  CHECK(p.diagnostics[1].location == ir::SourceLocation{0, 3, 23});
+  CHECK(p.diagnostics[1].message == "a port in verify.apiserver.ports must be 1 to 65535, not 0");
+  CHECK(p.diagnostics[2].location == ir::SourceLocation{0, 5, 18});
+  CHECK(p.diagnostics[3].message == "unknown flow source 'remote-nodes'; did you mean 'remote-node'?");
+  CHECK(p.diagnostics[3].location == ir::SourceLocation{0, 7, 25});
+  CHECK(p.diagnostics[4].message == "'nope' is not a CIDR in prefix notation");
+  CHECK(p.diagnostics[5].message.find("unknown protocol 'ICMP'") == 0);
+  CHECK(p.diagnostics[6].message == "endPort 90 is below port 100");
+  // The entry without a name: missing-field at the entry, and the bad port.
+  CHECK(p.diagnostics[7].rule == ir::RuleId::kMissingField);
+  CHECK(p.diagnostics[7].location == ir::SourceLocation{0, 11, 9});
+  CHECK(p.diagnostics[8].message == "port must be 1 to 65535, not 70000");
+  const ir::VerifyConfig& v = p.config.verify;
+  CHECK(v.extra_namespaces.empty());
+  CHECK(v.apiserver_ports == std::vector<uint16_t>{443});
+  CHECK(v.admin_cidrs.empty());
+  // Only the one valid flow is kept: a half-read requirement would check the wrong thing.
+  REQUIRE(v.host_flows.size() == 1);
+  CHECK(v.host_flows[0].name == "f");
+}
+
+TEST_CASE("config: verify must be a mapping", "[config][verify]") {
+  Parsed p = Parse("verify: [dns]\n");
+  REQUIRE(p.diagnostics.size() == 1);
+  CHECK(p.diagnostics[0].rule == ir::RuleId::kWrongType);
+  CHECK(p.config.verify == ir::VerifyConfig{});
 }
 
 class FakeFs final : public FileSystem {

@@ -4,9 +4,11 @@
 // read them without either depending on the other.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/policy.h"
@@ -25,6 +27,11 @@ struct HostFlowRequirement {
   uint16_t end_port = 0;  // 0: a single port
   bool operator==(const HostFlowRequirement&) const = default;
 };
+
+// The built-in properties, in report order (names for --require and
+// `verify.require`).
+inline constexpr std::array<std::string_view, 4> kBuiltinProperties = {"default-deny", "dns", "apiserver",
+                                                                       "host-lockout"};
 
 struct VerifyConfig {
   // Properties to prove; empty means every built-in one
