@@ -7,6 +7,7 @@
 #include "cli/lint_command.h"
 #include "cli/query_command.h"
 #include "cli/test_command.h"
+#include "cli/verify_command.h"
 
 namespace polc::cli {
 namespace {
@@ -30,6 +31,7 @@ Examples:
   polc query policies/ cluster/ --from shop/web --to shop/db --port 5432
   polc connectivity policies/ cluster/
   polc diff --base-ref main policies/ --fail-on removed
+  polc verify policies/ cluster/
 
 Run 'polc <subcommand> --help' for its options. Reference: docs/CLI.md.)";
 
@@ -46,6 +48,7 @@ int Main(int argc, char** argv) {
   AddQueryCommand(app, exit_code);
   AddConnectivityCommand(app, exit_code);
   AddDiffCommand(app, exit_code);
+  AddVerifyCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
