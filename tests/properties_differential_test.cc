@@ -9,9 +9,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include "tests/random_policy.h"
+#include "verifier/ip_prefix.h"
 #include "verifier/properties.h"
 
 namespace polc::verifier {
@@ -87,6 +89,48 @@ Expected BruteForce(const Evaluator& evaluator, const std::vector<std::string>& 
   return out;
 }
 
+// host-lockout by brute force: the default flows from every other node,
+// every pod of every namespace (cluster) and every address of the admin
+// CIDRs (kept small).
+void BruteForceHosts(const Evaluator& evaluator, const ir::Inventory& inventory, const std::vector<std::string>& scope,
+                     const ir::VerifyConfig& config, Expected& out) {
+  std::set<std::string> namespaces(scope.begin(), scope.end());
+  for (const auto& ns : inventory.namespaces) namespaces.insert(ns.name);
+  for (const auto& node : inventory.nodes) {
+    bool fails = false;
+    auto refused = [&](ir::FlowPeer from, ir::Protocol protocol, uint16_t port) {
+      Flow flow = MakeFlow(std::move(from), ir::NodePeer{node.name}, protocol, std::to_string(port));
+      return evaluator.Evaluate(flow).verdict == Verdict::kDeny;
+    };
+    for (const auto& other : inventory.nodes) {
+      if (other.name == node.name) continue;
+      for (auto [protocol, port] : std::vector<std::pair<ir::Protocol, uint16_t>>{
+               {ir::Protocol::kTcp, 6443}, {ir::Protocol::kTcp, 10250}, {ir::Protocol::kTcp, 4240},
+               {ir::Protocol::kTcp, 4244}, {ir::Protocol::kUdp, 8472}}) {
+        fails |= refused(ir::NodePeer{other.name}, protocol, port);
+      }
+    }
+    for (const auto& ns : namespaces) {
+      for (const auto& pod : AllPods(ns)) {
+        fails |= refused(pod, ir::Protocol::kTcp, 6443) || refused(pod, ir::Protocol::kTcp, 10250);
+      }
+    }
+    for (const auto& cidr : config.admin_cidrs) {
+      auto prefix = ParseIpPrefix(cidr);
+      REQUIRE(prefix);
+      uint32_t base = (uint32_t{prefix->address.bytes[0]} << 24) | (uint32_t{prefix->address.bytes[1]} << 16) |
+                      (uint32_t{prefix->address.bytes[2]} << 8) | prefix->address.bytes[3];
+      for (uint32_t i = 0; i < (uint32_t{1} << (32 - prefix->bits)); ++i) {
+        uint32_t a = base + i;
+        std::string ip = std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+                         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+        fails |= refused(ir::IpPeer{ip}, ir::Protocol::kTcp, 22);
+      }
+    }
+    out.fails["host-lockout|node " + node.name] = fails;
+  }
+}
+
 // The counterexample shows the failure when replayed.
 bool ReplayShowsFailure(const PropertyResult& r) {
   if (!r.counterexample) return false;
@@ -111,14 +155,29 @@ TEST_CASE("properties agree with brute force over every pod on random policy set
     first = static_cast<uint32_t>(std::stoul(seed));
     cases = 1;
   }
-  int failing = 0, holding = 0;
+  std::map<std::string, std::pair<int, int>> outcomes;  // property: fails, holds
   for (uint32_t seed = first; seed < first + static_cast<uint32_t>(cases); ++seed) {
     test::RandomWorld world(seed);
     ir::Inventory inventory = world.Inventory();
     ir::PolicySet policies = world.Policies(inventory);
     ir::Settings settings = world.RandomSettings(false);
     if (world.Chance(5)) settings.enforcement = ir::EnforcementMode::kNever;
+    // Host policies: some clusterwide rules select nodes instead (2.2).
+    settings.host_firewall = world.Chance(60);
+    for (auto& policy : policies.policies) {
+      if (policy.kind != ir::PolicyKind::kCiliumClusterwideNetworkPolicy) continue;
+      for (auto& rule : policy.rules) {
+        if (!world.Chance(50)) continue;
+        rule.node_selector = world.Chance(50) ? ir::LabelSelector{} : rule.endpoint_selector;
+        if (rule.node_selector && world.Chance(50)) {
+          rule.node_selector->match_labels = {{ir::ParseLabelKey("zone"), world.Chance(50) ? "z1" : "z2", {}}};
+          rule.node_selector->match_expressions.clear();
+        }
+        rule.endpoint_selector.reset();
+      }
+    }
     ir::VerifyConfig config;
+    config.admin_cidrs = {world.Chance(50) ? "192.168.1.8/29" : "1.1.1.0/30"};
     config.extra_namespaces = {inventory.namespaces.front().name};
     if (world.Chance(50)) {
       // A DNS server among the inventory's pods, so its own ingress matters.
@@ -143,6 +202,7 @@ TEST_CASE("properties agree with brute force over every pod on random policy set
       }
     }
     Expected expected = BruteForce(evaluator, PropertyScope(policies, config), config, dns);
+    BruteForceHosts(evaluator, inventory, PropertyScope(policies, config), config, expected);
     size_t checked = 0;
     for (const auto& r : results) {
       if (r.verdict == PropertyVerdict::kNotApplicable) {
@@ -156,19 +216,24 @@ TEST_CASE("properties agree with brute force over every pod on random policy set
       bool fails = r.verdict == PropertyVerdict::kFails;
       CHECK(fails == expected.fails[id]);
       if (fails) {
-        ++failing;
+        ++outcomes[r.property].first;
         if (r.counterexample) INFO("replay: " << test::FlowText(r.counterexample->flow));
         CHECK(ReplayShowsFailure(r));
       } else {
-        ++holding;
+        ++outcomes[r.property].second;
         CHECK(!r.counterexample);
       }
     }
     CHECK(checked == expected.fails.size());
   }
-  // The generator must exercise both outcomes.
-  CHECK(failing > 0);
-  CHECK(holding > 0);
+  // The generator must exercise both outcomes of every property.
+  if (cases > 1) {
+    for (const char* property : {"default-deny", "dns", "apiserver", "host-lockout"}) {
+      INFO(property << ": " << outcomes[property].first << " fail, " << outcomes[property].second << " hold");
+      CHECK(outcomes[property].first > 0);
+      CHECK(outcomes[property].second > 0);
+    }
+  }
 }
 
 }  // namespace

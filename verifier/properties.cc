@@ -144,6 +144,7 @@ std::vector<PropertyResult> VerifyProperties(const ir::PolicySet& policies, cons
   if (internal::Required(config, "default-deny")) internal::VerifyDefaultDeny(ctx, scope, out);
   if (internal::Required(config, "dns")) internal::VerifyDns(ctx, scope, out);
   if (internal::Required(config, "apiserver")) internal::VerifyApiserver(ctx, out);
+  if (internal::Required(config, "host-lockout")) internal::VerifyHostLockout(ctx, scope, out);
   return out;
 }
 

@@ -46,5 +46,8 @@ bdd Enforced(ir::Direction direction, const PropertyContext& ctx, const PodSpace
 // dns and apiserver (properties_flows.cc), appended to `out`.
 void VerifyDns(const PropertyContext& ctx, const std::vector<std::string>& scope, std::vector<PropertyResult>& out);
 void VerifyApiserver(const PropertyContext& ctx, std::vector<PropertyResult>& out);
+// host-lockout (properties_host.cc): one result per inventory node.
+void VerifyHostLockout(const PropertyContext& ctx, const std::vector<std::string>& scope,
+                       std::vector<PropertyResult>& out);
 
 }  // namespace polc::verifier::internal

@@ -281,5 +281,49 @@ spec:
   CHECK(holds.results[0].verdict == PropertyVerdict::kHolds);
 }
 
+std::string HostPolicy(std::string_view entity) {
+  return std::string(R"(
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: hosts}
+spec:
+  nodeSelector: {}
+  ingress: [{fromEntities: [)") +
+         std::string(entity) + "]}]\n";
+}
+
+TEST_CASE("host-lockout: host policies must keep the node flows (2.2, 5.1)", "[properties]") {
+  ir::Settings firewall;
+  firewall.host_firewall = true;
+  // From the whole cluster: pods and nodes keep every default flow.
+  Run holds = Verify(HostPolicy("cluster"), Only("host-lockout"), firewall);
+  REQUIRE(holds.results.size() == 2);  // one per node
+  for (const auto& r : holds.results) CHECK(r.verdict == PropertyVerdict::kHolds);
+  // From other nodes only: pods lose 6443 and 10250.
+  Run fails = Verify(HostPolicy("remote-node"), Only("host-lockout"), firewall);
+  REQUIRE(fails.results.size() == 2);
+  CHECK(fails.results[0].scope == "node node-1");
+  for (const auto& r : fails.results) {
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(std::holds_alternative<ir::LabelsPeer>(r.counterexample->flow.source));
+    CHECK(r.counterexample->flow.port == "6443");
+    CHECK(r.counterexample->replay.verdict == Verdict::kDeny);
+    CHECK(r.counterexample->replay.denied_at == ir::Direction::kIngress);
+  }
+  // SSH from an admin range the policy does not allow: the range's address fails.
+  ir::VerifyConfig ssh = Only("host-lockout");
+  ssh.admin_cidrs = {"203.0.113.0/24"};
+  Run locked = Verify(HostPolicy("cluster"), ssh, firewall);
+  REQUIRE(!locked.results.empty());
+  REQUIRE(locked.results[0].counterexample);
+  CHECK(std::get<ir::IpPeer>(locked.results[0].counterexample->flow.source).address == "203.0.113.0");
+  CHECK(locked.results[0].counterexample->flow.port == "22");
+  // Without the host firewall nothing is enforced at nodes.
+  for (const auto& r : Verify(HostPolicy("remote-node"), Only("host-lockout")).results) {
+    CHECK(r.verdict == PropertyVerdict::kHolds);
+  }
+}
+
 }  // namespace
 }  // namespace polc::verifier
