@@ -146,7 +146,7 @@ int RunLint(const LintOptions& options) {
   compiler::LoadOptions load_options = CommandLoadOptions(*config, options.cilium_version);
   load_options.progress = TerminalProgress("linting");
   compiler::LoadResult result = compiler::Load(options.paths, load_options);
-  verifier::RunLints(result.policies, load_options.settings, result.sink);
+  verifier::RunLints(result.policies, load_options.settings, result.inventory, result.sink);
   CheckSuppressionAnnotations(result.objects, result.sink);
   Findings findings = ApplyRuleConfig(std::move(result.sink.diagnostics()), result.objects, config->rules);
   RenderInput input{result.files, findings, Summarize(findings, result.files_read, result.policies.policies.size()),

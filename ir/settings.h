@@ -4,6 +4,7 @@
 // generation can never disagree about the target.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,7 @@ struct Settings {
   bool enable_non_default_deny_policies = true; // --enable-non-default-deny-policies (1.17+)
   bool policy_audit_mode = false;               // --policy-audit-mode
   Semantics semantics = Semantics::kCilium;     // --semantics
+  uint32_t bpf_policy_map_max = 16384;          // --bpf-policy-map-max, clamped to [256, 65536] (8.3)
 
   bool PolicyDefaultLocalCluster() const {
     return policy_default_local_cluster.value_or(version.AtLeast(1, 19));

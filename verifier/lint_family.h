@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ir/diagnostic.h"
+#include "ir/inventory.h"
 #include "ir/policy.h"
 #include "ir/settings.h"
 
@@ -26,6 +27,9 @@ struct LintContext {
   const ir::PolicySet& policies;
   const ir::Settings& settings;
   ir::DiagnosticSink& sink;
+  // The cluster inventory, when the inputs have one (inventory lints stay
+  // quiet without it).
+  const ir::Inventory* inventory = nullptr;
 
   // Reports `rule` about `policy`. An unknown location (IR built without
   // positions, or a node the IR does not locate) falls back to the document.
@@ -56,6 +60,9 @@ void LintL7(const LintContext& ctx);  // l7-on-all-endpoints
 void LintFqdn(const LintContext& ctx);      // fqdn-too-broad, fqdn-never-matches, fqdn-double-star
 void LintHttp(const LintContext& ctx);      // invalid-http-regex (host), http-path-*, http-header-presence-only
 void LintMetadata(const LintContext& ctx);  // ignored-annotation, duplicate-policy-name, missing-namespace
+// selector-matches-nothing, allow-dead-by-deny, rule-entry-shadowed, redundant-policy, selector-matches-no-pod
+void LintRuleAnalysis(const LintContext& ctx);
+void LintMapPressure(const LintContext& ctx);  // policy-map-pressure, policy-map-overflow
 
 // ---- walking helpers ----------------------------------------------------------
 

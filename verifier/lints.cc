@@ -24,6 +24,10 @@ constexpr RuleId kHttpRules[] = {RuleId::kInvalidHttpRegex, RuleId::kHttpPathNot
                                  RuleId::kHttpHeaderPresenceOnly};
 constexpr RuleId kMetadataRules[] = {RuleId::kIgnoredAnnotation, RuleId::kDuplicatePolicyName,
                                      RuleId::kMissingNamespace};
+constexpr RuleId kRuleAnalysisRules[] = {RuleId::kSelectorMatchesNothing, RuleId::kAllowDeadByDeny,
+                                         RuleId::kRuleEntryShadowed, RuleId::kRedundantPolicy,
+                                         RuleId::kSelectorMatchesNoPod};
+constexpr RuleId kMapPressureRules[] = {RuleId::kPolicyMapPressure, RuleId::kPolicyMapOverflow};
 
 constexpr std::array kLintFamilies = {
     LintFamily{"directions", LintDirections, kDirectionRules},
@@ -35,6 +39,8 @@ constexpr std::array kLintFamilies = {
     LintFamily{"fqdn", LintFqdn, kFqdnRules},
     LintFamily{"http", LintHttp, kHttpRules},
     LintFamily{"metadata", LintMetadata, kMetadataRules},
+    LintFamily{"rule_analysis", LintRuleAnalysis, kRuleAnalysisRules},
+    LintFamily{"map_pressure", LintMapPressure, kMapPressureRules},
 };
 
 }  // namespace
@@ -78,7 +84,13 @@ std::string PeerFieldName(const ir::PeerRule& peer, std::string_view suffix) {
 }
 
 void RunLints(const ir::PolicySet& policies, const ir::Settings& settings, ir::DiagnosticSink& sink) {
-  const LintContext ctx{policies, settings, sink};
+  const LintContext ctx{policies, settings, sink, nullptr};
+  for (const LintFamily& family : kLintFamilies) family.run(ctx);
+}
+
+void RunLints(const ir::PolicySet& policies, const ir::Settings& settings, const ir::Inventory& inventory,
+              ir::DiagnosticSink& sink) {
+  const LintContext ctx{policies, settings, sink, &inventory};
   for (const LintFamily& family : kLintFamilies) family.run(ctx);
 }
 
