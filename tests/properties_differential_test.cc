@@ -100,7 +100,7 @@ void BruteForceHosts(const Evaluator& evaluator, const ir::Inventory& inventory,
     bool fails = false;
     auto refused = [&](ir::FlowPeer from, ir::Protocol protocol, uint16_t port) {
       Flow flow = MakeFlow(std::move(from), ir::NodePeer{node.name}, protocol, std::to_string(port));
-      return evaluator.Evaluate(flow).verdict == Verdict::kDeny;
+      return evaluator.Evaluate(flow).ingress.verdict == Verdict::kDeny;  // the node's own ingress
     };
     for (const auto& other : inventory.nodes) {
       if (other.name == node.name) continue;
@@ -141,6 +141,7 @@ bool ReplayShowsFailure(const PropertyResult& r) {
     return !(side.enforced && side.default_deny);
   }
   if (r.property == "dns") return replay.verdict == Verdict::kDeny && replay.egress.enforced;
+  if (r.property == "host-lockout") return replay.ingress.verdict == Verdict::kDeny;
   return replay.verdict == Verdict::kDeny;
 }
 

@@ -1,6 +1,7 @@
 // host-lockout: every node of the inventory keeps receiving the flows it
 // needs under host policies (nodeSelector entries, --enable-host-firewall;
-// cilium-semantics.md 2.2, 5.1). Sources: "cluster" is every possible pod of
+// cilium-semantics.md 2.2, 5.1). Only the node's ingress is judged: a
+// source's own egress policy is not the node's lockout. Sources: "cluster" is every possible pod of
 // every namespace (PodSpace, the node's ingress and the pod's egress) and
 // every other node; "remote-node" every other node; "control-plane" every
 // other control-plane node (for control-plane nodes); "cidr:P" every IPv4
@@ -129,7 +130,7 @@ void VerifyHostLockout(const PropertyContext& ctx, const std::vector<std::string
         for (const auto& source : sources) {
           Flow flow = HostFlow(source, *node, req, port);
           FlowResult replay = ctx.evaluator.Evaluate(flow);
-          if (replay.verdict != Verdict::kDeny) continue;
+          if (replay.ingress.verdict != Verdict::kDeny) continue;
           result.counterexample = Counterexample{flow, req.name + ": " + node->name + " refuses " +
                                                            std::string(ir::ProtocolName(req.protocol)) + " " +
                                                            std::to_string(port) + " from " + req.from,
@@ -142,9 +143,8 @@ void VerifyHostLockout(const PropertyContext& ctx, const std::vector<std::string
           Flow flow = HostFlow(ir::LabelsPeer{ns, {}, "default"}, *node, req, port);
           std::string error;
           std::optional<uint16_t> resolved = ResolveFlowPort(flow, host.self, &error);
-          SideInput egress{ir::Direction::kEgress, true, nullptr, &host.seen, &host.self, resolved};
           SideInput ingress{ir::Direction::kIngress, false, &host, nullptr, &host.self, resolved};
-          bdd bad = space.Domain() & !(SideAllows(egress, ctx, flow, space) & SideAllows(ingress, ctx, flow, space));
+          bdd bad = space.Domain() & !SideAllows(ingress, ctx, flow, space);
           if (bad == bddfalse) continue;
           ir::LabelsPeer pod = space.Witness(bad);
           flow.source = pod;
