@@ -1,9 +1,6 @@
 // `polc verify` on the bundled examples (issue 5 section 5): the zero-trust
-// repository proves the built-in properties, and each file of
+// repository proves every built-in property, and each file of
 // examples/mistakes/verify makes one property fail, with golden output.
-// host-lockout is not implemented yet (verifier/properties.cc): these tests
-// require default-deny, dns and apiserver explicitly, so that its arrival
-// changes no golden; add it to kProperties when it lands.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -14,14 +11,14 @@
 namespace polc::testing {
 namespace {
 
-constexpr const char* kRequire = " --require default-deny,dns,apiserver ";
-constexpr const char* kProperties[] = {"default-deny", "dns", "apiserver"};
+constexpr const char* kRequire = " ";  // every built-in property
+constexpr const char* kProperties[] = {"default-deny", "dns", "apiserver", "host-lockout"};
 
 std::string Verify(const std::string& args) {
   return "cd " + SourceDir() + " && " + Binary() + " verify " + args;
 }
 
-TEST_CASE("examples/zero-trust proves default-deny, dns and apiserver", "[examples][verify]") {
+TEST_CASE("examples/zero-trust proves every built-in property", "[examples][verify]") {
   CommandResult run = RunCommand(Verify(std::string("--config examples/zero-trust/.polc.yaml examples/zero-trust") + kRequire + "2>&1"));
   INFO(run.output);
   CHECK(run.exit_code == 0);
