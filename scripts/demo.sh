@@ -16,5 +16,7 @@ echo "== polc query: may the storefront read the product API, and by which rules
 build/polc query examples/zero-trust --from shop/frontend --to shop/backend --port 8080 --http 'GET /api/v1/products'
 echo "== polc connectivity: everything the shop's backend may talk to, with the rules behind each pair"
 build/polc connectivity examples/zero-trust --focus-workload shop/backend --format text --explain
+echo "== polc verify: default deny, DNS, API server and host flows hold for every possible pod"
+(cd examples/zero-trust && ../../build/polc verify .)
 echo "== polc lint examples/mistakes (findings expected, so exit code 1)"
 build/polc lint examples/mistakes || true
