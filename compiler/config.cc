@@ -70,7 +70,8 @@ void ReadSettings(const FieldReader& top, LowerContext& ctx, ir::Settings& setti
   FieldReader reader(*node, "'settings'",
                      {"policyEnforcementMode", "clusterName", "allowLocalhost", "policyDefaultLocalCluster",
                       "hostFirewall", "enableL7Proxy", "enableIcmpRules", "enableNodeSelectorLabels",
-                      "enableExtendedIpProtocols", "enableNonDefaultDenyPolicies", "policyAuditMode"},
+                      "enableExtendedIpProtocols", "enableNonDefaultDenyPolicies", "policyAuditMode",
+                      "bpfPolicyMapMax"},
                      ctx);
   if (auto mode = reader.String("policyEnforcementMode")) {
     if (auto parsed = ir::ParseEnforcementMode(*mode)) {
@@ -107,6 +108,16 @@ void ReadSettings(const FieldReader& top, LowerContext& ctx, ir::Settings& setti
   };
   for (const BoolField& f : kBools) {
     if (auto b = reader.Bool(f.key)) settings.*f.field = *b;
+  }
+  // --bpf-policy-map-max: the agent accepts 256..65536 (cilium-semantics.md 8.3).
+  if (auto max = reader.Int("bpfPolicyMapMax")) {
+    if (*max < 256 || *max > 65536) {
+      ctx.Report(ir::RuleId::kInvalidValue, reader.Get("bpfPolicyMapMax")->location,
+                 fmt::format("settings.bpfPolicyMapMax must be between 256 and 65536, not {}", *max),
+                 "use the agent's --bpf-policy-map-max value (default 16384)");
+    } else {
+      settings.bpf_policy_map_max = static_cast<uint32_t>(*max);
+    }
   }
 }
 

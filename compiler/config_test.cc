@@ -35,6 +35,13 @@ TEST_CASE("config: empty file is the default config", "[config]") {
   CHECK(p.config.limits.max_depth == InputLimits{}.max_depth);
 }
 
+TEST_CASE("config: bpfPolicyMapMax outside 256..65536 is refused (8.3)", "[config]") {
+  Parsed p = Parse("settings:\n  bpfPolicyMapMax: 100\n");
+  REQUIRE(p.diagnostics.size() == 1);
+  CHECK(p.diagnostics[0].rule == ir::RuleId::kInvalidValue);
+  CHECK(p.config.settings.bpf_policy_map_max == 16384);
+}
+
 TEST_CASE("config: every key is read", "[config]") {
   Parsed p = Parse(R"(ciliumVersion: "1.17"
 settings:
@@ -49,6 +56,7 @@ settings:
   enableExtendedIpProtocols: true
   enableNonDefaultDenyPolicies: false
   policyAuditMode: true
+  bpfPolicyMapMax: 4096
 rules:
   disable: [http-path-full-match, ipblock-pod-range]
   severity:
@@ -73,6 +81,7 @@ limits: {maxFileBytes: 1000, maxDepth: 20, maxNodes: 5000}
   CHECK(c.settings.enable_extended_ip_protocols);
   CHECK_FALSE(c.settings.enable_non_default_deny_policies);
   CHECK(c.settings.policy_audit_mode);
+  CHECK(c.settings.bpf_policy_map_max == 4096);
   CHECK(c.rules.disabled == std::set<ir::RuleId>{ir::RuleId::kHttpPathPrefix, ir::RuleId::kIpBlockMatchesPods});
   CHECK(c.rules.severity == std::map<ir::RuleId, ir::Severity>{
                                 {ir::RuleId::kL4OnlyAllowsWorld, ir::Severity::kError},
