@@ -59,7 +59,9 @@ void ReportShadowed(const LintContext& ctx, const ShadowedEntry& entry) {
 }  // namespace
 
 void LintRuleAnalysis(const LintContext& ctx) {
+  std::vector<ir::SourceLocation> unsatisfiable;  // not reported again as dangling
   for (const UnsatisfiableSelector& s : FindUnsatisfiableSelectors(ctx.policies)) {
+    unsatisfiable.push_back(s.location);
     const ir::Policy& policy = ctx.policies.policies[static_cast<size_t>(s.policy)];
     ctx.Report(policy, ir::RuleId::kSelectorMatchesNothing, s.location,
                fmt::format("this selector matches no endpoint: on key `{}`, {} (a label has at most one value)",
@@ -102,6 +104,9 @@ void LintRuleAnalysis(const LintContext& ctx) {
   for (const ShadowedEntry& entry : analysis.shadowed) ReportShadowed(ctx, entry);
   if (ctx.inventory == nullptr) return;
   for (const DanglingSelector& d : FindDanglingSelectors(ctx.policies, *ctx.inventory, ctx.settings)) {
+    if (d.location.Known() && std::find(unsatisfiable.begin(), unsatisfiable.end(), d.location) != unsatisfiable.end()) {
+      continue;
+    }
     const ir::Policy& policy = ctx.policies.policies[static_cast<size_t>(d.policy)];
     ctx.Report(policy, ir::RuleId::kSelectorMatchesNoPod, d.location,
                fmt::format("this {} selector matches no pod of the inventory in namespace {}", d.subject ? "subject" : "peer",

@@ -236,6 +236,13 @@ TEST_CASE("selector-matches-no-pod: subjects and peers against the inventory", "
   // Matching pods, no inventory, or no pod in that namespace: quiet.
   CHECK(Count(LintWith(WithPeerSelector(Selector({{"app", "db"}}, 7)), Pods()), RuleId::kSelectorMatchesNoPod) == 0);
   CHECK(Count(Lint(policy), RuleId::kSelectorMatchesNoPod) == 0);
+  // A selector that matches nothing at all is reported once, as such.
+  ir::LabelSelector contradiction = Selector({}, 7);
+  contradiction.match_expressions = {Requirement("app", SelectorOperator::kExists, {}, 8),
+                                     Requirement("app", SelectorOperator::kDoesNotExist, {}, 9)};
+  d = LintWith(WithPeerSelector(contradiction), Pods());
+  CHECK(Count(d, RuleId::kSelectorMatchesNothing) == 1);
+  CHECK(Count(d, RuleId::kSelectorMatchesNoPod) == 0);
   ir::Inventory elsewhere = Pods();
   for (auto& e : elsewhere.endpoints) e.namespace_ = "staging";
   CHECK(Count(LintWith(policy, elsewhere), RuleId::kSelectorMatchesNoPod) == 0);
