@@ -18,13 +18,14 @@ bool ConstantKey(std::string_view key) {
 
 bool PodSource(std::string_view source) { return source == "k8s" || source == "any"; }
 
-bool NamePart(std::string_view name, size_t max, std::string_view inner) {
-  if (name.empty() || name.size() > max || !std::isalnum(static_cast<unsigned char>(name.front())) ||
-      !std::isalnum(static_cast<unsigned char>(name.back()))) {
-    return false;
-  }
+bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Called for every requirement of every selector once per namespace, so
+// plain character tests rather than a search in `inner`.
+bool NamePart(std::string_view name, size_t max, bool allow_underscore) {
+  if (name.empty() || name.size() > max || !IsAlnum(name.front()) || !IsAlnum(name.back())) return false;
   return std::all_of(name.begin(), name.end(), [&](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || inner.find(c) != std::string_view::npos;
+    return IsAlnum(c) || c == '-' || c == '.' || (allow_underscore && c == '_');
   });
 }
 
@@ -33,13 +34,19 @@ bool NamePart(std::string_view name, size_t max, std::string_view inner) {
 // absent from every pod.
 bool ValidPodLabelKey(std::string_view key) {
   size_t slash = key.find('/');
-  if (slash == std::string_view::npos) return NamePart(key, 63, "-_.");
-  return NamePart(key.substr(0, slash), 253, "-.") && NamePart(key.substr(slash + 1), 63, "-_.");
+  if (slash == std::string_view::npos) return NamePart(key, 63, true);
+  return NamePart(key.substr(0, slash), 253, false) && NamePart(key.substr(slash + 1), 63, true);
+}
+
+// A requirement no pod label variable decides: fixed by the namespace, or
+// on a label no pod carries.
+bool ConstantRequirement(const LabelRequirement& req) {
+  return !PodSource(req.source) || ConstantKey(req.key) || !ValidPodLabelKey(req.key);
 }
 
 void Collect(const EffectiveSelector& selector, std::map<std::string, std::set<std::string>>& out) {
   for (const auto& req : selector.requirements) {
-    if (!PodSource(req.source) || ConstantKey(req.key) || !ValidPodLabelKey(req.key)) continue;
+    if (ConstantRequirement(req)) continue;
     auto& values = out[req.key];
     values.insert(req.values.begin(), req.values.end());
   }
@@ -62,16 +69,23 @@ std::unique_lock<std::mutex> BddLock() {
 PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& entries, const ir::Inventory& inventory,
                    const ir::Settings& settings, const std::vector<EffectiveSelector>& extra)
     : namespace_(std::move(namespace_name)) {
+  base_ = PodIdentity({}, namespace_, "default", inventory, settings);
+  // Only selectors that can match a pod of this namespace contribute keys:
+  // in a repository of many namespaces most selectors are scoped to another
+  // one, and their keys cannot change a verdict here.
   std::map<std::string, std::set<std::string>> mentioned;
   mentioned[std::string(kServiceAccountLabel)];  // every pod has one
+  auto collect = [&](const EffectiveSelector& selector) {
+    if (ConstantsMatch(selector)) Collect(selector, mentioned);
+  };
   for (const auto& entry : entries) {
-    Collect(entry.subject, mentioned);
-    for (const auto& r : entry.requirements) Collect(r, mentioned);
+    collect(entry.subject);
+    for (const auto& r : entry.requirements) collect(r);
     for (const auto& peer : entry.peers) {
-      for (const auto& s : peer.selectors) Collect(s, mentioned);
+      for (const auto& s : peer.selectors) collect(s);
     }
   }
-  for (const auto& s : extra) Collect(s, mentioned);
+  for (const auto& s : extra) collect(s);
 
   int next = 0;
   for (const auto& [name, values] : mentioned) {
@@ -89,31 +103,53 @@ PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& e
     }
     key.first_var = next;
     next += key.Size();
+    key_index_.emplace(key.name, keys_.size());
     keys_.push_back(std::move(key));
   }
   if (bdd_varnum() < next) bdd_setvarnum(next);
 
-  base_ = PodIdentity({}, namespace_, "default", inventory, settings);
-
   domain_ = bddtrue;
   for (const auto& key : keys_) {
+    // Exactly one of the key's variables, built bottom-up in linear time (a
+    // key such as `app` can have thousands of mentioned values):
+    // none(i) = !x_i & none(i+1); one(i) = x_i ? none(i+1) : one(i+1).
+    bdd none = bddtrue;
     bdd one = bddfalse;
-    for (int i = 0; i < key.Size(); ++i) {
-      bdd only = Var(key, i);
-      for (int j = 0; j < key.Size(); ++j) {
-        if (j != i) only &= !Var(key, j);
-      }
-      one |= only;
+    for (int i = key.Size() - 1; i >= 0; --i) {
+      bdd x = Var(key, i);
+      one = bdd_ite(x, none, one);
+      none = !x & none;
     }
     domain_ &= one;
   }
 }
 
 const PodSpace::Key* PodSpace::FindKey(std::string_view name) const {
-  for (const auto& key : keys_) {
-    if (key.name == name) return &key;
+  auto it = key_index_.find(name);
+  return it == key_index_.end() ? nullptr : &keys_[it->second];
+}
+
+bool PodSpace::ConstantsMatch(const EffectiveSelector& selector) const {
+  for (const auto& req : selector.requirements) {
+    if (!ConstantRequirement(req)) continue;
+    // EffectiveSelector::Matches for this one requirement on the label-less pod.
+    bool has_key = false;
+    bool value_in = false;
+    for (const auto& label : base_.labels) {
+      if (label.key != req.key || (req.source != "any" && req.source != label.source)) continue;
+      has_key = true;
+      if (std::find(req.values.begin(), req.values.end(), label.value) != req.values.end()) value_in = true;
+    }
+    bool ok = true;
+    switch (req.op) {
+      case ir::SelectorOperator::kIn: ok = value_in; break;
+      case ir::SelectorOperator::kNotIn: ok = !value_in; break;
+      case ir::SelectorOperator::kExists: ok = has_key; break;
+      case ir::SelectorOperator::kDoesNotExist: ok = !has_key; break;
+    }
+    if (!ok) return false;
   }
-  return nullptr;
+  return true;
 }
 
 bdd PodSpace::Requirement(const LabelRequirement& req) const {
@@ -141,6 +177,7 @@ bdd PodSpace::Requirement(const LabelRequirement& req) const {
 }
 
 bdd PodSpace::Selector(const EffectiveSelector& selector) const {
+  if (!ConstantsMatch(selector)) return bddfalse;  // cheap, and most selectors of other namespaces stop here
   bdd out = bddtrue;
   for (const auto& req : selector.requirements) {
     out &= Requirement(req);

@@ -19,6 +19,7 @@
 
 #include <bdd.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -77,7 +78,12 @@ class PodSpace {
   const Key* FindKey(std::string_view name) const;
 
   std::string namespace_;
+  // False when a requirement on a namespace constant (namespace, namespace
+  // labels, cluster, non-pod sources) already excludes every pod here.
+  bool ConstantsMatch(const EffectiveSelector& selector) const;
+
   std::vector<Key> keys_;
+  std::map<std::string, size_t, std::less<>> key_index_;
   Identity base_;  // the constants: a pod of the namespace without labels
   bdd domain_;
 };
