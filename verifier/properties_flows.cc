@@ -54,9 +54,35 @@ bdd FlowAllowed(const PropertyContext& ctx, const PodSpace& space, const Target&
 }
 
 // Who decided the replayed flow, for the rule trail.
-std::vector<RuleMatch> Trail(const FlowResult& replay) {
+// A readable name for a flow target: "kube-system/coredns" for an inventory
+// endpoint, "a pod of kube-system with k8s-app=kube-dns" otherwise.
+std::string TargetName(const Target& target) {
+  if (const auto* e = std::get_if<ir::EndpointPeer>(&target.peer)) return e->namespace_ + "/" + e->name;
+  if (const auto* l = std::get_if<ir::LabelsPeer>(&target.peer)) {
+    std::string labels;
+    for (const auto& [key, value] : l->labels) labels += (labels.empty() ? "" : ",") + key + "=" + value;
+    return "a pod of " + l->namespace_ + " with " + (labels.empty() ? "no labels" : labels);
+  }
+  return target.resolved.self.ToString();
+}
+
+// The entries a replay's decision rests on: the deciding and matching
+// entries and, for a side denied by default deny (no entry decided), the
+// entries of that direction that select the side and so enforce it, so
+// every failure names a file and line.
+std::vector<RuleMatch> Trail(const FlowResult& replay, const PropertyContext& ctx, const Flow& flow) {
   std::vector<RuleMatch> out;
   for (const DirectionResult* side : {&replay.egress, &replay.ingress}) {
+    if (side->deny_reason == ir::DenyReason::kDefaultDeny && !side->deciding) {
+      bool egress = side->direction == ir::Direction::kEgress;
+      ResolvedPeer local = ResolvePeer(egress ? flow.source : flow.destination, "", ctx.inventory, ctx.settings);
+      for (const auto& entry : ctx.entries) {
+        bool host = local.self.kind == IdentityKind::kHost;
+        if (entry.direction == side->direction && entry.host_subject == host && entry.subject.Matches(local.self)) {
+          out.push_back(EntryRuleMatch(entry));
+        }
+      }
+    }
     if (side->deciding && side->deciding->policy >= 0) out.push_back(*side->deciding);
     for (const auto& m : side->matches) {
       if (m.policy >= 0 && std::find_if(out.begin(), out.end(), [&](const RuleMatch& o) {
@@ -118,7 +144,7 @@ void VerifyDns(const PropertyContext& ctx, const std::vector<std::string>& scope
     bdd udp = FlowAllowed(ctx, space, dns, ir::Protocol::kUdp, 53);
     bdd tcp = FlowAllowed(ctx, space, dns, ir::Protocol::kTcp, 53);
     bdd bad = enforced & !(udp & tcp);
-    std::string server = "the DNS server (" + dns.resolved.self.ToString() + ")";
+    std::string server = "the DNS server (" + TargetName(dns) + ")";
     if (bad != bddfalse) {
       // The witness comes from the failing protocol's set, so its flow fails.
       ir::Protocol protocol = (bad & !udp) != bddfalse ? ir::Protocol::kUdp : ir::Protocol::kTcp;
@@ -130,7 +156,7 @@ void VerifyDns(const PropertyContext& ctx, const std::vector<std::string>& scope
                         (protocol == ir::Protocol::kUdp ? "UDP" : "TCP") + " 53 to " + server;
       result.verdict = PropertyVerdict::kFails;
       result.summary = "some pods of " + ns + " cannot reach DNS, e.g. " + cex.description;
-      result.rules = Trail(cex.replay);
+      result.rules = Trail(cex.replay, ctx, cex.flow);
       result.counterexample = std::move(cex);
       out.push_back(std::move(result));
       continue;
@@ -209,7 +235,7 @@ void VerifyApiserver(const PropertyContext& ctx, std::vector<PropertyResult>& ou
     cex.description = space.Describe(pod) + " reaches kube-apiserver on none of TCP " + ports;
     result.verdict = PropertyVerdict::kFails;
     result.summary = "some pods of " + ns + " cannot reach kube-apiserver, e.g. " + cex.description;
-    result.rules = Trail(cex.replay);
+    result.rules = Trail(cex.replay, ctx, cex.flow);
     result.counterexample = std::move(cex);
     out.push_back(std::move(result));
   }
