@@ -118,7 +118,7 @@ PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& e
     for (int i = key.Size() - 1; i >= 0; --i) {
       bdd x = Var(key, i);
       one = bdd_ite(x, none, one);
-      none = !x & none;
+      none = (!x) & none;
     }
     domain_ &= one;
   }
