@@ -23,6 +23,7 @@ constexpr std::string_view kSystemFlowRule = "system-flow-lost";
 struct PropertyInfo {
   std::string_view id;
   std::string_view summary;
+  std::string_view level = "error";  // SARIF defaultConfiguration
 };
 
 // The SARIF rules of `polc verify`: the built-in properties, then the
@@ -40,6 +41,13 @@ constexpr PropertyInfo kProperties[] = {
      "Hubble, the tunnel, etcd."},
     {kSystemFlowRule,
      "A system flow (DNS, kube-apiserver, host, kube-system) that the baseline allowed is no longer allowed."},
+    {"rule-analysis",
+     "A rule that never takes effect (with the rules that block it), a selector that matches nothing, a policy "
+     "that changes nothing, or a selector that matches no pod of the inventory. Informational.",
+     "note"},
+    {"policy-map",
+     "An endpoint's predicted BPF policy-map entries near bpf-policy-map-max (warning) or above it (error).",
+     "warning"},
 };
 
 // A location as file and line, for SARIF and GitHub annotations.
@@ -152,6 +160,53 @@ std::string SummaryLine(const VerifyReport& report) {
                      c.holds, c.fails, c.not_applicable);
 }
 
+std::string FindingWhere(const AnalysisFinding& f) {
+  if (f.file.empty()) return "";
+  return f.line > 0 ? fmt::format("{}:{}", f.file, f.line) : f.file;
+}
+
+std::string BlockerLine(const AnalysisBlocker& b) {
+  std::string text = b.description + (b.deny ? " [deny]" : " [allow]");
+  if (!b.location.empty()) text += " (" + b.location + ")";
+  return text;
+}
+
+struct AnalysisCounts {
+  size_t notes = 0, warnings = 0, errors = 0;
+};
+
+AnalysisCounts CountAnalysis(const std::vector<AnalysisFinding>& findings) {
+  AnalysisCounts c;
+  for (const AnalysisFinding& f : findings) {
+    if (f.level == AnalysisLevel::kNote) ++c.notes;
+    if (f.level == AnalysisLevel::kWarning) ++c.warnings;
+    if (f.level == AnalysisLevel::kError) ++c.errors;
+  }
+  return c;
+}
+
+// "analysis:" then one line per finding:
+//   error    policy-map [policy-map-overflow] a.yaml:3: ...
+//   note     rule-analysis [allow-dead-by-deny] a.yaml:9: ...
+//       blocked by (opposite action): CNP shop/x ingressDeny[0] [deny] (a.yaml:20)
+std::string AnalysisText(const VerifyReport& report) {
+  if (!report.analysis_run) return "";
+  std::string out;
+  if (!report.analysis.empty()) out += "analysis:\n";
+  for (const AnalysisFinding& f : report.analysis) {
+    std::string where = FindingWhere(f);
+    out += fmt::format("{:<8} {} [{}] {}{}\n", AnalysisLevelName(f.level), f.part, f.rule, where.empty() ? "" : where + ": ",
+                       f.message);
+    for (const AnalysisBlocker& b : f.blocking) {
+      out += fmt::format("    blocked by{}: {}\n", f.opposite_action && b.deny ? " (opposite action)" : "", BlockerLine(b));
+    }
+  }
+  AnalysisCounts c = CountAnalysis(report.analysis);
+  out += fmt::format("analysis: {}: {} error, {} warning, {} note (errors fail)\n",
+                     Plural(report.analysis.size(), "finding", "findings"), c.errors, c.warnings, c.notes);
+  return out;
+}
+
 std::string RenderText(const VerifyReport& report, const ir::PolicySet& policies, const ir::FileTable& files) {
   std::string out;
   if (report.baseline) out += fmt::format("regressions only, against {}\n", *report.baseline);
@@ -174,6 +229,7 @@ std::string RenderText(const VerifyReport& report, const ir::PolicySet& policies
     }
   }
   if (report.baseline && !report.lost_system_flows.empty()) out += RenderLockoutText(report.lost_system_flows);
+  out += AnalysisText(report);
   out += SummaryLine(report);
   return out;
 }
@@ -211,6 +267,24 @@ Json ResultJson(const PropertyResult& r, const ir::PolicySet& policies, const ir
   return j;
 }
 
+Json FindingJson(const AnalysisFinding& f) {
+  Json j;
+  j["part"] = f.part;
+  j["rule"] = f.rule;
+  j["level"] = AnalysisLevelName(f.level);
+  std::string where = FindingWhere(f);
+  j["location"] = where.empty() ? Json(nullptr) : Json(where);
+  j["message"] = f.message;
+  j["oppositeAction"] = f.opposite_action;
+  j["blocking"] = Json::array();
+  for (const AnalysisBlocker& b : f.blocking) {
+    j["blocking"].push_back(Json{{"description", b.description},
+                                 {"location", b.location.empty() ? Json(nullptr) : Json(b.location)},
+                                 {"action", b.deny ? "deny" : "allow"}});
+  }
+  return j;
+}
+
 std::string RenderJson(const VerifyReport& report, const ir::PolicySet& policies, const ir::FileTable& files) {
   Json root;
   root["regressionsOnly"] = report.baseline.has_value();
@@ -219,12 +293,22 @@ std::string RenderJson(const VerifyReport& report, const ir::PolicySet& policies
   root["results"] = Json::array();
   for (const PropertyResult& r : report.results) root["results"].push_back(ResultJson(r, policies, files));
   root["lostSystemFlows"] = LockoutJson(report.lost_system_flows);
+  if (report.analysis_run) {
+    root["analysis"] = Json::array();
+    for (const AnalysisFinding& f : report.analysis) root["analysis"].push_back(FindingJson(f));
+  } else {
+    root["analysis"] = nullptr;
+  }
   Counts c = Count(report.results);
+  AnalysisCounts ac = CountAnalysis(report.analysis);
   root["summary"] = Json{{"checked", report.checked},
                          {"holds", c.holds},
                          {"fails", c.fails},
                          {"notApplicable", c.not_applicable},
-                         {"lostSystemFlows", report.lost_system_flows.size()}};
+                         {"lostSystemFlows", report.lost_system_flows.size()},
+                         {"analysisErrors", ac.errors},
+                         {"analysisWarnings", ac.warnings},
+                         {"analysisNotes", ac.notes}};
   return root.dump(2) + "\n";
 }
 
@@ -279,6 +363,17 @@ size_t RuleIndex(std::string_view id) {
   return std::size(kProperties);  // not reached for built-in properties
 }
 
+std::string FindingMessage(const AnalysisFinding& f) {
+  std::string text = fmt::format("[{}] {}", f.rule, f.message);
+  for (const AnalysisBlocker& b : f.blocking) text += fmt::format("\nblocked by: {}", BlockerLine(b));
+  return text;
+}
+
+std::optional<FileLine> FindingFileLine(const AnalysisFinding& f) {
+  if (f.file.empty()) return std::nullopt;
+  return FileLine{f.file, f.line};
+}
+
 std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& policies, const ir::FileTable& files) {
   Json driver;
   driver["name"] = "polc";
@@ -288,8 +383,8 @@ std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& p
     Json rule;
     rule["id"] = info.id;
     rule["shortDescription"] = Json{{"text", info.summary}};
-    rule["defaultConfiguration"] = Json{{"level", "error"}};
-    rule["properties"] = Json{{"category", "property"}};
+    rule["defaultConfiguration"] = Json{{"level", info.level}};
+    rule["properties"] = Json{{"category", info.level == "error" ? "property" : "analysis"}};
     driver["rules"].push_back(std::move(rule));
   }
   Json run;
@@ -315,6 +410,16 @@ std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& p
     result["locations"] = SarifLocations(LockoutFileLine(entry));
     run["results"].push_back(std::move(result));
   }
+  for (const AnalysisFinding& f : report.analysis) {
+    Json result;
+    result["ruleId"] = f.part;
+    result["ruleIndex"] = RuleIndex(f.part);
+    result["level"] = AnalysisLevelName(f.level);
+    result["message"] = Json{{"text", FindingMessage(f)}};
+    result["locations"] = SarifLocations(FindingFileLine(f));
+    result["properties"] = Json{{"lintRule", f.rule}};
+    run["results"].push_back(std::move(result));
+  }
   Json root;
   root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   root["version"] = "2.1.0";
@@ -322,14 +427,15 @@ std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& p
   return root.dump(2) + "\n";
 }
 
-std::string GithubCommand(const std::optional<FileLine>& at, std::string_view title, const std::string& message) {
+std::string GithubCommand(const std::optional<FileLine>& at, std::string_view title, const std::string& message,
+                          std::string_view command = "error") {
   std::string properties;
   if (at) {
     properties += fmt::format("file={},", EscapeGithubProperty(at->file));
     if (at->line > 0) properties += fmt::format("line={},", at->line);
   }
   properties += fmt::format("title={}", EscapeGithubProperty(title));
-  return fmt::format("::error {}::{}\n", properties, EscapeGithubData(message));
+  return fmt::format("::{} {}::{}\n", command, properties, EscapeGithubData(message));
 }
 
 std::string RenderGithubReport(const VerifyReport& report, const ir::PolicySet& policies,
@@ -343,6 +449,12 @@ std::string RenderGithubReport(const VerifyReport& report, const ir::PolicySet& 
   for (const LockoutEntry& entry : report.lost_system_flows) {
     out += GithubCommand(LockoutFileLine(entry), fmt::format("polc verify: {}", kSystemFlowRule),
                          LockoutMessage(entry));
+  }
+  for (const AnalysisFinding& f : report.analysis) {
+    std::string_view command = f.level == AnalysisLevel::kError     ? "error"
+                               : f.level == AnalysisLevel::kWarning ? "warning"
+                                                                    : "notice";
+    out += GithubCommand(FindingFileLine(f), fmt::format("polc verify: {}", f.part), FindingMessage(f), command);
   }
   out += SummaryLine(report);
   return out;
@@ -360,6 +472,9 @@ std::optional<VerifyFormat> ParseVerifyFormat(std::string_view name) {
 
 bool VerifyFailed(const VerifyReport& report) {
   if (!report.lost_system_flows.empty()) return true;
+  for (const AnalysisFinding& f : report.analysis) {
+    if (f.level == AnalysisLevel::kError) return true;
+  }
   for (const PropertyResult& r : report.results) {
     if (r.verdict == PropertyVerdict::kFails) return true;
   }

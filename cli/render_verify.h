@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/lockout.h"
+#include "cli/verify_analysis.h"
 #include "ir/policy.h"
 #include "ir/source_location.h"
 #include "verifier/properties.h"
@@ -31,9 +32,14 @@ struct VerifyReport {
   // "policies/ at main").
   std::optional<std::string> baseline;
   std::vector<LockoutEntry> lost_system_flows;  // regression mode: system flows the baseline allowed
+  // Rule analysis and policy-map pressure (cli/verify_analysis.h); not run in
+  // regression mode or with --no-analysis.
+  bool analysis_run = false;
+  std::vector<AnalysisFinding> analysis;
 };
 
-// True when the report holds a failing property or a lost system flow (exit 1).
+// True when the report holds a failing property, a lost system flow or an
+// analysis error (a policy map above bpf-policy-map-max): exit 1.
 bool VerifyFailed(const VerifyReport& report);
 
 // `policies` are the policies the results' rule indexes point into, `files`

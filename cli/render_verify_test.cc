@@ -100,7 +100,9 @@ TEST_CASE("verify json: stable key order, counterexample with its replay", "[ver
   auto j = nlohmann::ordered_json::parse(RenderVerify(TwoResults(), VerifyFormat::kJson, f.policies, f.files));
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  CHECK(keys == std::vector<std::string>{"regressionsOnly", "baseline", "scope", "results", "lostSystemFlows", "summary"});
+  CHECK(keys ==
+        std::vector<std::string>{"regressionsOnly", "baseline", "scope", "results", "lostSystemFlows", "analysis", "summary"});
+  CHECK(j["analysis"].is_null());  // the analysis did not run
   CHECK(j["regressionsOnly"] == false);
   CHECK(j["scope"] == nlohmann::json::array({"shop"}));
   REQUIRE(j["results"].size() == 2);
@@ -126,11 +128,15 @@ TEST_CASE("verify sarif: properties are rules, failures are results at the rule'
   CHECK(j["version"] == "2.1.0");
   const auto& run = j["runs"][0];
   const auto& rules = run["tool"]["driver"]["rules"];
-  REQUIRE(rules.size() == 5);
+  REQUIRE(rules.size() == 7);
   CHECK(rules[0]["id"] == "default-deny");
   CHECK(rules[1]["id"] == "dns");
   CHECK(rules[3]["id"] == "host-lockout");
   CHECK(rules[4]["id"] == "system-flow-lost");
+  CHECK(rules[5]["id"] == "rule-analysis");
+  CHECK(rules[5]["defaultConfiguration"]["level"] == "note");
+  CHECK(rules[6]["id"] == "policy-map");
+  CHECK(rules[6]["defaultConfiguration"]["level"] == "warning");
   REQUIRE(run["results"].size() == 1);  // the property that holds is no result
   const auto& result = run["results"][0];
   CHECK(result["ruleId"] == "dns");
@@ -242,6 +248,82 @@ TEST_CASE("verify regressions-only report: says so, lists lost system flows with
   CHECK(json["regressionsOnly"] == true);
   CHECK(json["baseline"] == "old/");
   CHECK(json["lostSystemFlows"][0]["class"] == "dns");
+}
+
+// The analysis part (cli/verify_analysis.h): notes and warnings leave the
+// verdict alone, an error (a policy map above bpf-policy-map-max, 8.3) fails.
+VerifyReport WithAnalysis(AnalysisLevel map_level) {
+  VerifyReport report;
+  report.results = {Holds("default-deny", "namespace shop")};
+  report.analysis_run = true;
+  AnalysisFinding dead;
+  dead.part = "rule-analysis";
+  dead.rule = "allow-dead-by-deny";
+  dead.file = "policies/shop.yaml";
+  dead.line = 9;
+  dead.message = "ingress[0] never allows anything";
+  dead.opposite_action = true;
+  dead.blocking = {{"CiliumNetworkPolicy shop/x ingress[1]", "policies/shop.yaml:14", false},
+                   {"CiliumNetworkPolicy shop/deny ingressDeny[0]", "policies/deny.yaml:20", true}};
+  AnalysisFinding map;
+  map.part = "policy-map";
+  map.rule = map_level == AnalysisLevel::kError ? "policy-map-overflow" : "policy-map-pressure";
+  map.level = map_level;
+  map.file = "policies/shop.yaml";
+  map.line = 1;
+  map.message = "endpoint shop/web-1 is predicted to need many entries";
+  report.analysis = {map, dead};
+  return report;
+}
+
+TEST_CASE("verify analysis: text lists findings with their blocking rules; only an error fails", "[verify-render]") {
+  Fixture f;
+  VerifyReport warn = WithAnalysis(AnalysisLevel::kWarning);
+  CHECK_FALSE(VerifyFailed(warn));
+  CHECK(VerifyFailed(WithAnalysis(AnalysisLevel::kError)));
+  std::string text = RenderVerify(warn, VerifyFormat::kText, f.policies, f.files);
+  INFO(text);
+  CHECK(text.find("analysis:\nwarning  policy-map [policy-map-pressure] policies/shop.yaml:1: endpoint shop/web-1") !=
+        std::string::npos);
+  CHECK(text.find("note     rule-analysis [allow-dead-by-deny] policies/shop.yaml:9: ingress[0] never allows") !=
+        std::string::npos);
+  // Only the deny is marked as the opposite action.
+  CHECK(text.find("    blocked by: CiliumNetworkPolicy shop/x ingress[1] [allow] (policies/shop.yaml:14)\n") !=
+        std::string::npos);
+  CHECK(text.find("    blocked by (opposite action): CiliumNetworkPolicy shop/deny ingressDeny[0] [deny] "
+                  "(policies/deny.yaml:20)\n") != std::string::npos);
+  CHECK(text.find("analysis: 2 findings: 0 error, 1 warning, 1 note") != std::string::npos);
+}
+
+TEST_CASE("verify analysis: json, sarif and github", "[verify-render]") {
+  Fixture f;
+  VerifyReport report = WithAnalysis(AnalysisLevel::kError);
+  auto j = nlohmann::json::parse(RenderVerify(report, VerifyFormat::kJson, f.policies, f.files));
+  REQUIRE(j["analysis"].size() == 2);
+  CHECK(j["analysis"][0]["level"] == "error");
+  CHECK(j["analysis"][1]["oppositeAction"] == true);
+  CHECK(j["analysis"][1]["location"] == "policies/shop.yaml:9");
+  CHECK(j["analysis"][1]["blocking"][1]["action"] == "deny");
+  CHECK(j["analysis"][1]["blocking"][1]["location"] == "policies/deny.yaml:20");
+  CHECK(j["summary"]["analysisErrors"] == 1);
+  CHECK(j["summary"]["analysisNotes"] == 1);
+
+  auto sarif = nlohmann::json::parse(RenderVerify(report, VerifyFormat::kSarif, f.policies, f.files));
+  const auto& results = sarif["runs"][0]["results"];
+  REQUIRE(results.size() == 2);
+  CHECK(results[0]["ruleId"] == "policy-map");
+  CHECK(results[0]["ruleIndex"] == 6);
+  CHECK(results[0]["level"] == "error");
+  CHECK(results[1]["ruleId"] == "rule-analysis");
+  CHECK(results[1]["level"] == "note");
+  CHECK(results[1]["properties"]["lintRule"] == "allow-dead-by-deny");
+  CHECK(results[1]["locations"][0]["physicalLocation"]["region"]["startLine"] == 9);
+
+  std::string github = RenderVerify(report, VerifyFormat::kGithub, f.policies, f.files);
+  CHECK(github.find("::error file=policies/shop.yaml,line=1,title=polc verify%3A policy-map::[policy-map-overflow]") !=
+        std::string::npos);
+  CHECK(github.find("::notice file=policies/shop.yaml,line=9,title=polc verify%3A rule-analysis::") !=
+        std::string::npos);
 }
 
 }  // namespace

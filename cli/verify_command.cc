@@ -41,6 +41,12 @@ could be scheduled there, not only the pods of the inventory.
 Output (--format text), one line per result, evidence under a failure:
   FAILS  dns [namespace shop]: ...
       counterexample: ...   flow: ...   replay: ...   rules: ...   trail: ...
+then the analysis (skip with --no-analysis; not run with a baseline):
+  note     rule-analysis [allow-dead-by-deny] FILE:LINE: ...
+      blocked by (opposite action): ... [deny] (FILE:LINE)
+  error    policy-map [policy-map-overflow] FILE:LINE: endpoint ... needs N
+Rule-analysis findings are notes; a policy map at 80% of bpf-policy-map-max
+is a warning; above it an error, and verify exits 1.
 
 With --baseline OLD (a folder) or --base-ref REV (PATH as it was at a git
 revision) only regressions are reported: a property (and scope) that held in
@@ -50,7 +56,8 @@ over the scope of PATH.
 
 Exit codes:
   0  every required property holds (with a baseline: no regression)
-  1  a property fails (a regression), or a policy has errors and
+  1  a property fails (a regression), an endpoint's predicted policy map
+     exceeds bpf-policy-map-max, or a policy has errors and
      --rejected-policies is fail (the default)
   2  usage error, bad config file, an input that cannot be read or parsed, or
      a git problem
@@ -152,6 +159,8 @@ void AddVerifyCommand(CLI::App& app, int& exit_code) {
                    "Policies with errors (the API server or the agent rejects them): fail (default) leaves them "
                    "out, as the cluster would, and exits 1; drop leaves them out; ignore verifies them as written")
       ->check(CLI::IsMember({"fail", "drop", "ignore"}));
+  command->add_flag("--no-analysis", options->no_analysis,
+                    "Skip the rule analysis and the policy-map pressure part of the report");
   command->callback([options, &exit_code] { exit_code = RunVerify(*options); });
 }
 
@@ -190,6 +199,13 @@ int RunVerify(const VerifyCommandOptions& options) {
   report.results = verifier::VerifyProperties(inputs->accepted, inputs->result.inventory, load.settings, verify);
   report.scope = verifier::PropertyScope(inputs->accepted, verify);
   report.checked = report.results.size();
+  // The analysis part (rule analysis, policy-map pressure) judges this
+  // version alone, so a regression run leaves it out.
+  if (!options.no_analysis && options.baseline.empty() && options.base_ref.empty()) {
+    report.analysis_run = true;
+    report.analysis =
+        AnalyzeForVerify(inputs->accepted, inputs->result.inventory, load.settings, inputs->result.files);
+  }
 
   if (!options.baseline.empty() || !options.base_ref.empty()) {
     std::string label;
