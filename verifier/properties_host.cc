@@ -4,18 +4,26 @@
 // source's own egress policy is not the node's lockout. Sources: "cluster" is every possible pod of
 // every namespace (PodSpace, the node's ingress and the pod's egress) and
 // every other node; "remote-node" every other node; "control-plane" every
-// other control-plane node (for control-plane nodes); "cidr:P" every IPv4
-// address of P, cut into intervals at every bound a CIDR peer or an
-// inventory address makes (one address per interval decides it).
+// other control-plane node (for control-plane nodes); "cidr:P" every
+// address of P (IPv4 or IPv6), cut into intervals at every bound a CIDR peer
+// of the same family or an inventory address makes (one address per
+// interval decides it, since every entry matches all of an interval or none).
+// Ports likewise: the required range is cut at every bound of every entry's
+// port set for the protocol (EntryConnections, named ports resolved against
+// the node), and one port per interval is checked, so the whole range is
+// decided exactly.
 #include <algorithm>
 #include <set>
 
+#include "verifier/connection_set.h"
+#include "verifier/connectivity_internal.h"
 #include "verifier/properties_internal.h"
 
 namespace polc::verifier::internal {
 namespace {
 
-constexpr int kMaxPortsPerFlow = 64;
+// Addresses of either family as numbers; IPv4 uses the low 32 bits.
+__extension__ typedef unsigned __int128 Address;
 
 std::vector<ir::HostFlowRequirement> Requirements(const ir::VerifyConfig& config) {
   if (!config.host_flows.empty()) return config.host_flows;
@@ -32,54 +40,102 @@ std::vector<ir::HostFlowRequirement> Requirements(const ir::VerifyConfig& config
 
 bool ControlPlane(const ir::Node& node) { return node.labels.contains("node-role.kubernetes.io/control-plane"); }
 
-std::optional<uint32_t> V4(std::string_view text) {
-  auto ip = ParseIpAddress(text);
-  if (!ip || ip->v6) return std::nullopt;
-  return (uint32_t{ip->bytes[0]} << 24) | (uint32_t{ip->bytes[1]} << 16) | (uint32_t{ip->bytes[2]} << 8) | ip->bytes[3];
+int Width(bool v6) { return v6 ? 128 : 32; }
+
+Address ToNumber(const IpAddress& ip) {
+  Address a = 0;
+  for (int i = 0; i < (ip.v6 ? 16 : 4); ++i) a = (a << 8) | ip.bytes[static_cast<size_t>(i)];
+  return a;
 }
 
-std::string V4Text(uint32_t a) {
-  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) + "." +
-         std::to_string(a & 255);
+std::string ToText(Address a, bool v6) {
+  if (!v6) {
+    uint32_t v = static_cast<uint32_t>(a);
+    return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." + std::to_string((v >> 8) & 255) +
+           "." + std::to_string(v & 255);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (int group = 7; group >= 0; --group) {
+    unsigned value = static_cast<unsigned>((a >> (16 * group)) & 0xffff);
+    std::string digits;
+    do {
+      digits.insert(digits.begin(), kHex[value & 15]);
+      value >>= 4;
+    } while (value != 0);
+    text += digits + (group == 0 ? "" : ":");
+  }
+  return text;
 }
 
-void AddPrefixBounds(const IpPrefix& p, std::set<uint64_t>& cuts) {
-  if (p.address.v6) return;
-  uint32_t a = (uint32_t{p.address.bytes[0]} << 24) | (uint32_t{p.address.bytes[1]} << 16) |
-               (uint32_t{p.address.bytes[2]} << 8) | p.address.bytes[3];
-  uint64_t size = uint64_t{1} << (32 - p.bits);
-  uint64_t start = a & ~(size - 1) & 0xffffffffu;
-  cuts.insert(start);
-  cuts.insert(start + size);
+// [first, last] of a prefix; the end of a range is kept inclusive so that
+// ::/0 needs no 129-bit number.
+std::pair<Address, Address> Bounds(const IpPrefix& p) {
+  const int free_bits = Width(p.address.v6) - p.bits;
+  Address size_minus_one = free_bits >= 128 ? ~Address{0} : ((Address{1} << free_bits) - 1);
+  Address first = ToNumber(p.address) & ~size_minus_one;
+  return {first, first + size_minus_one};
 }
 
-// One address per interval of `cidr` that every mentioned bound cuts.
+// Cuts are the first addresses of intervals: a prefix starts one at its
+// first address and one after its last.
+void AddPrefixCuts(const IpPrefix& p, bool v6, std::set<Address>& cuts) {
+  if (p.address.v6 != v6) return;
+  auto [first, last] = Bounds(p);
+  cuts.insert(first);
+  if (last != ~Address{0}) cuts.insert(last + 1);
+}
+
+// One address per interval of `cidr` that every mentioned bound of its
+// family cuts.
 std::vector<std::string> Representatives(const PropertyContext& ctx, std::string_view cidr) {
   auto prefix = ParseIpPrefix(cidr);
-  if (!prefix || prefix->address.v6) return {};
-  std::set<uint64_t> cuts;
+  if (!prefix) return {};
+  const bool v6 = prefix->address.v6;
+  std::set<Address> cuts;
   for (const auto& entry : ctx.entries) {
     for (const auto& peer : entry.peers) {
       if (peer.kind != PeerMatcher::Kind::kCidr) continue;
-      AddPrefixBounds(peer.prefix, cuts);
-      for (const auto& e : peer.except) AddPrefixBounds(e, cuts);
+      AddPrefixCuts(peer.prefix, v6, cuts);
+      for (const auto& e : peer.except) AddPrefixCuts(e, v6, cuts);
     }
   }
   auto add_ip = [&](const std::string& text) {
-    if (auto a = V4(text)) {
-      cuts.insert(*a);
-      cuts.insert(uint64_t{*a} + 1);
-    }
+    auto ip = ParseIpAddress(text);
+    if (!ip || ip->v6 != v6) return;
+    AddPrefixCuts(IpPrefix{*ip, Width(v6)}, v6, cuts);
   };
   for (const auto& e : ctx.inventory.endpoints) std::for_each(e.ips.begin(), e.ips.end(), add_ip);
   for (const auto& n : ctx.inventory.nodes) std::for_each(n.ips.begin(), n.ips.end(), add_ip);
   std::for_each(ctx.inventory.kube_apiserver_ips.begin(), ctx.inventory.kube_apiserver_ips.end(), add_ip);
-  std::set<uint64_t> own;
-  AddPrefixBounds(*prefix, own);
-  uint64_t lo = *own.begin(), hi = *own.rbegin();
-  std::vector<std::string> out = {V4Text(static_cast<uint32_t>(lo))};
-  for (uint64_t c : cuts) {
-    if (c > lo && c < hi) out.push_back(V4Text(static_cast<uint32_t>(c)));
+  auto [lo, hi] = Bounds(*prefix);
+  std::vector<std::string> out = {ToText(lo, v6)};
+  for (Address c : cuts) {
+    if (c > lo && c <= hi) out.push_back(ToText(c, v6));
+  }
+  return out;
+}
+
+// One port per interval of [low, high] on which every entry's port set for
+// `protocol` is constant (named ports resolved against the node, 2.5).
+std::vector<uint16_t> RepresentativePorts(const PropertyContext& ctx, const Identity& node, ir::Protocol protocol,
+                                          uint32_t low, uint32_t high) {
+  std::vector<uint16_t> out = {static_cast<uint16_t>(low)};
+  std::optional<ConnProtocol> conn = ToConnProtocol(protocol);
+  if (!conn) {  // not a port protocol: fall back to every port of the range
+    for (uint32_t p = low + 1; p <= high; ++p) out.push_back(static_cast<uint16_t>(p));
+    return out;
+  }
+  std::set<uint32_t> cuts;
+  for (const auto& entry : ctx.entries) {
+    const ConnectionSet connections = EntryConnections(entry, node);  // outlives the loop
+    for (const auto& [first, last] : connections[*conn].intervals()) {
+      cuts.insert(first);
+      cuts.insert(last + 1);
+    }
+  }
+  for (uint32_t c : cuts) {
+    if (c > low && c <= high) out.push_back(static_cast<uint16_t>(c));
   }
   return out;
 }
@@ -110,9 +166,8 @@ void VerifyHostLockout(const PropertyContext& ctx, const std::vector<std::string
     ResolvedPeer host = ResolvePeer(ir::NodePeer{node->name}, "", ctx.inventory, ctx.settings);
     for (const auto& req : requirements) {
       if (result.counterexample) break;
-      std::vector<uint16_t> ports;
-      uint16_t last = req.end_port > req.port ? req.end_port : req.port;
-      for (uint32_t p = req.port; p <= last && ports.size() < kMaxPortsPerFlow; ++p) ports.push_back(static_cast<uint16_t>(p));
+      const uint32_t last = req.end_port > req.port ? req.end_port : req.port;
+      std::vector<uint16_t> ports = RepresentativePorts(ctx, host.self, req.protocol, req.port, last);
       std::vector<ir::FlowPeer> sources;
       bool pods = false;
       if (req.from == "cluster" || req.from == "remote-node" || req.from == "control-plane") {

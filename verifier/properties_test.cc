@@ -325,5 +325,89 @@ TEST_CASE("host-lockout: host policies must keep the node flows (2.2, 5.1)", "[p
   }
 }
 
+// A host policy allowing `entries` (YAML flow sequence items) on every node.
+std::string HostIngress(std::string_view entries) {
+  return std::string(R"(
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: hosts}
+spec:
+  nodeSelector: {}
+  ingress: [)") + std::string(entries) + "]\n";
+}
+
+TEST_CASE("host-lockout: an IPv6 admin CIDR is checked like IPv4, cut at rule bounds (1.4, 5.1)", "[properties]") {
+  ir::Settings firewall;
+  firewall.host_firewall = true;
+  ir::VerifyConfig ssh = Only("host-lockout");
+  ssh.host_flows = {{"ssh", "cidr:2001:db8::/32", ir::Protocol::kTcp, 22, 0}};
+  // Only the lower half of the admin range may use SSH: the upper half's
+  // first address is the counterexample.
+  Run half = Verify(HostIngress(R"({fromCIDR: ["2001:db8::/33"], toPorts: [{ports: [{port: "22"}]}]})"), ssh, firewall);
+  REQUIRE(half.results.size() == 2);
+  for (const auto& r : half.results) {
+    INFO(r.summary);
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(std::get<ir::IpPeer>(r.counterexample->flow.source).address == "2001:db8:8000:0:0:0:0:0");
+    CHECK(r.counterexample->replay.verdict == Verdict::kDeny);  // replayed: the evaluator denies it too
+  }
+  // The whole range allowed: holds (before, an IPv6 range was skipped and
+  // always "held", even with no rule at all).
+  Run whole = Verify(HostIngress(R"({fromCIDR: ["2001:db8::/32"], toPorts: [{ports: [{port: "22"}]}]})"), ssh, firewall);
+  for (const auto& r : whole.results) CHECK(r.verdict == PropertyVerdict::kHolds);
+  Run none = Verify(HostIngress(R"({fromEntities: [remote-node]})"), ssh, firewall);
+  for (const auto& r : none.results) {
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(std::get<ir::IpPeer>(r.counterexample->flow.source).address == "2001:db8:0:0:0:0:0:0");
+  }
+  // A deny of one /64 inside the allowed range: that /64 is the counterexample.
+  Run hole = Verify(HostIngress(R"({fromCIDR: ["2001:db8::/32"], toPorts: [{ports: [{port: "22"}]}]})") +
+                        "  ingressDeny: [{fromCIDR: [\"2001:db8:1:2::/64\"]}]\n",
+                    ssh, firewall);
+  for (const auto& r : hole.results) {
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(std::get<ir::IpPeer>(r.counterexample->flow.source).address == "2001:db8:1:2:0:0:0:0");
+  }
+}
+
+TEST_CASE("host-lockout: a port range is checked whole, beyond 64 ports (5.1)", "[properties]") {
+  ir::Settings firewall;
+  firewall.host_firewall = true;
+  ir::VerifyConfig range = Only("host-lockout");
+  range.host_flows = {{"nodeports", "remote-node", ir::Protocol::kTcp, 30000, 32767}};
+  auto allow = [](std::string ports) {
+    return HostIngress("{fromEntities: [remote-node], toPorts: [{ports: [" + ports + "]}]}");
+  };
+  Run whole = Verify(allow(R"({port: "30000", endPort: 32767, protocol: TCP})"), range, firewall);
+  REQUIRE(whole.results.size() == 2);
+  for (const auto& r : whole.results) CHECK(r.verdict == PropertyVerdict::kHolds);
+  // The last port is missing: found although it is the 2768th port.
+  Run short_end = Verify(allow(R"({port: "30000", endPort: 32766, protocol: TCP})"), range, firewall);
+  for (const auto& r : short_end.results) {
+    INFO(r.summary);
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(r.counterexample->flow.port == "32767");
+    CHECK(r.counterexample->replay.verdict == Verdict::kDeny);
+  }
+  // A one-port hole in the middle.
+  Run hole = Verify(allow(R"({port: "30000", endPort: 31499, protocol: TCP}, {port: "31501", endPort: 32767, protocol: TCP})"),
+                    range, firewall);
+  for (const auto& r : hole.results) {
+    CHECK(r.verdict == PropertyVerdict::kFails);
+    REQUIRE(r.counterexample);
+    CHECK(r.counterexample->flow.port == "31500");
+  }
+  // UDP allowed, TCP required: the first port fails.
+  Run udp = Verify(allow(R"({port: "30000", endPort: 32767, protocol: UDP})"), range, firewall);
+  for (const auto& r : udp.results) {
+    REQUIRE(r.counterexample);
+    CHECK(r.counterexample->flow.port == "30000");
+  }
+}
+
 }  // namespace
 }  // namespace polc::verifier
