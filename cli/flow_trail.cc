@@ -61,16 +61,6 @@ std::string SideDecision(const TrailSide& side) {
   return "allowed";
 }
 
-Json RuleJson(const TrailRule& rule) {
-  Json j;
-  j["location"] = rule.location.empty() ? Json(nullptr) : Json(rule.location);
-  j["policy"] = rule.policy.empty() ? Json(nullptr) : Json(rule.policy);
-  j["description"] = rule.description;
-  j["action"] = rule.deny ? "deny" : "allow";
-  j["l7"] = rule.has_l7;
-  return j;
-}
-
 Json SideJson(const TrailSide& side) {
   Json j;
   j["direction"] = side.direction;
@@ -81,8 +71,8 @@ Json SideJson(const TrailSide& side) {
   j["verdict"] = side.verdict;
   j["denyReason"] = side.deny_reason.empty() ? Json(nullptr) : Json(side.deny_reason);
   j["matches"] = Json::array();
-  for (const TrailRule& rule : side.matches) j["matches"].push_back(RuleJson(rule));
-  j["deciding"] = side.deciding ? RuleJson(*side.deciding) : Json(nullptr);
+  for (const TrailRule& rule : side.matches) j["matches"].push_back(TrailRuleJson(rule));
+  j["deciding"] = side.deciding ? TrailRuleJson(*side.deciding) : Json(nullptr);
   j["explanation"] = side.explanation;
   return j;
 }
@@ -113,6 +103,16 @@ void AppendSide(std::string& out, const TrailSide& side, std::string_view where,
 }
 
 }  // namespace
+
+Json TrailRuleJson(const TrailRule& rule) {
+  Json j;
+  j["location"] = rule.location.empty() ? Json(nullptr) : Json(rule.location);
+  j["policy"] = rule.policy.empty() ? Json(nullptr) : Json(rule.policy);
+  j["description"] = rule.description;
+  j["action"] = rule.deny ? "deny" : "allow";
+  j["l7"] = rule.has_l7;
+  return j;
+}
 
 std::string DenyReasonName(ir::DenyReason reason) {
   switch (reason) {

@@ -64,5 +64,7 @@ std::string DecidingSummary(const FlowTrail& trail);
 std::string RenderTrailText(const FlowTrail& trail, std::string_view indent);
 
 nlohmann::ordered_json TrailJson(const FlowTrail& trail);
+// One rule as JSON: location, policy, description, action, l7.
+nlohmann::ordered_json TrailRuleJson(const TrailRule& rule);
 
 }  // namespace polc::cli

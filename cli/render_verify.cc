@@ -234,16 +234,6 @@ std::string RenderText(const VerifyReport& report, const ir::PolicySet& policies
   return out;
 }
 
-Json RuleJson(const TrailRule& rule) {
-  Json j;
-  j["location"] = rule.location.empty() ? Json(nullptr) : Json(rule.location);
-  j["policy"] = rule.policy.empty() ? Json(nullptr) : Json(rule.policy);
-  j["description"] = rule.description;
-  j["action"] = rule.deny ? "deny" : "allow";
-  j["l7"] = rule.has_l7;
-  return j;
-}
-
 Json ResultJson(const PropertyResult& r, const ir::PolicySet& policies, const ir::FileTable& files) {
   Evidence e = MakeEvidence(r, policies, files);
   Json j;
@@ -263,7 +253,7 @@ Json ResultJson(const PropertyResult& r, const ir::PolicySet& policies, const ir
     j["counterexample"] = nullptr;
   }
   j["rules"] = Json::array();
-  for (const TrailRule& rule : e.rules) j["rules"].push_back(RuleJson(rule));
+  for (const TrailRule& rule : e.rules) j["rules"].push_back(TrailRuleJson(rule));
   return j;
 }
 

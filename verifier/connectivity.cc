@@ -145,11 +145,6 @@ class Engine {
     if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end()) warnings_.push_back(warning);
   }
 
-  static bool SelectsSubject(const PolicyEntry& entry, const Identity& self) {
-    bool host = self.kind == IdentityKind::kHost;
-    return entry.host_subject == host && entry.subject.Matches(self);
-  }
-
   SubjectState MakeSubject(const ResolvedPeer& local, ir::Direction direction, std::vector<int> selecting) const {
     SubjectState s;
     const Identity& self = local.self;
@@ -197,22 +192,12 @@ class Engine {
     std::vector<int> selecting;
     if (local.applies) {
       for (size_t e = 0; e < entries_.size(); ++e) {
-        if (entries_[e].direction == direction && SelectsSubject(entries_[e], local.self)) {
+        if (entries_[e].direction == direction && internal::SelectsSubject(entries_[e], local.self)) {
           selecting.push_back(static_cast<int>(e));
         }
       }
     }
     return scanned_.emplace(key, MakeSubject(local, direction, std::move(selecting))).first->second;
-  }
-
-  bool L3Matches(const PolicyEntry& entry, const Identity& remote, const SubjectState& subject) const {
-    if (entry.l3_wildcard) return true;
-    return std::any_of(entry.peers.begin(), entry.peers.end(), [&](const PeerMatcher& m) {
-      if (!PeerMatches(m, remote, settings_.version)) return false;
-      if (!m.endpoint_peer) return true;
-      return std::all_of(subject.requirements.begin(), subject.requirements.end(),
-                         [&](const EffectiveSelector& r) { return r.Matches(remote); });
-    });
   }
 
   ConnectionSet Ports(int e, const Identity& destination) const {
@@ -232,7 +217,7 @@ class Engine {
     ConnectionSet allow, deny;
     for (int e : subject.selecting) {
       const PolicyEntry& entry = entries_[static_cast<size_t>(e)];
-      if (!L3Matches(entry, remote, subject)) continue;
+      if (!internal::L3Matches(entry, remote, settings_.version, subject.requirements)) continue;
       ConnectionSet ports = Ports(e, destination);
       if (ports.Empty()) continue;
       if (entry.deny) {
@@ -286,7 +271,7 @@ class Engine {
       auto consider_subject = [&](int i) {
         const EnginePeer& p = peers_[static_cast<size_t>(i)];
         if (p.per_pair || !p.resolved.applies) return;
-        if (SelectsSubject(entry, p.resolved.self)) selecting[d][static_cast<size_t>(i)].push_back(static_cast<int>(e));
+        if (internal::SelectsSubject(entry, p.resolved.self)) selecting[d][static_cast<size_t>(i)].push_back(static_cast<int>(e));
       };
       if (all) {
         for (size_t i = 0; i < n; ++i) consider_subject(static_cast<int>(i));

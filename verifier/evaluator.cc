@@ -10,7 +10,9 @@
 
 namespace polc::verifier {
 
+using internal::L3Matches;
 using internal::PolicyEntry;
+using internal::SelectsSubject;
 
 std::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
@@ -60,24 +62,6 @@ RuleMatch Implicit(ir::Direction direction, std::string description) {
   match.direction = direction;
   match.description = std::move(description);
   return match;
-}
-
-// 2.2: endpoints are selected by endpointSelector, hosts only by nodeSelector.
-bool SelectsSubject(const PolicyEntry& entry, const Identity& self) {
-  bool host = self.kind == IdentityKind::kHost;
-  if (entry.host_subject != host) return false;
-  return entry.subject.Matches(self);
-}
-
-bool L3Matches(const PolicyEntry& entry, const Identity& remote, const ir::CiliumVersion& version,
-               const std::vector<EffectiveSelector>& requirements) {
-  if (entry.l3_wildcard) return true;
-  return std::any_of(entry.peers.begin(), entry.peers.end(), [&](const PeerMatcher& m) {
-    if (!PeerMatches(m, remote, version)) return false;
-    if (!m.endpoint_peer) return true;
-    return std::all_of(requirements.begin(), requirements.end(),
-                       [&](const EffectiveSelector& r) { return r.Matches(remote); });
-  });
 }
 
 struct L7Judgement {

@@ -292,6 +292,22 @@ void AddNetworkPolicyEntries(const ir::Policy& policy, int p, const ir::Settings
 
 }  // namespace
 
+bool SelectsSubject(const PolicyEntry& entry, const Identity& self) {
+  bool host = self.kind == IdentityKind::kHost;
+  return entry.host_subject == host && entry.subject.Matches(self);
+}
+
+bool L3Matches(const PolicyEntry& entry, const Identity& remote, const ir::CiliumVersion& version,
+               const std::vector<EffectiveSelector>& requirements) {
+  if (entry.l3_wildcard) return true;
+  return std::any_of(entry.peers.begin(), entry.peers.end(), [&](const PeerMatcher& m) {
+    if (!PeerMatches(m, remote, version)) return false;
+    if (!m.endpoint_peer) return true;
+    return std::all_of(requirements.begin(), requirements.end(),
+                       [&](const EffectiveSelector& r) { return r.Matches(remote); });
+  });
+}
+
 std::vector<PolicyEntry> BuildEntries(const ir::PolicySet& policies, const ir::Inventory& inventory,
                                       const ir::Settings& settings) {
   std::vector<PolicyEntry> out;

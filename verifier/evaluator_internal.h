@@ -50,6 +50,15 @@ struct PolicyEntry {
 std::vector<PolicyEntry> BuildEntries(const ir::PolicySet& policies, const ir::Inventory& inventory,
                                       const ir::Settings& settings);
 
+// 2.2: endpoints are selected by endpointSelector, hosts only by nodeSelector.
+bool SelectsSubject(const PolicyEntry& entry, const Identity& self);
+
+// The entry's L3 part matches `remote`; `requirements` are the
+// fromRequires/toRequires of every entry selecting the subject, ANDed into
+// endpoint peers.
+bool L3Matches(const PolicyEntry& entry, const Identity& remote, const ir::CiliumVersion& version,
+               const std::vector<EffectiveSelector>& requirements);
+
 // What an entry's L4 part makes of a flow.
 struct L4Match {
   bool matched = false;

@@ -132,22 +132,7 @@ const PodSpace::Key* PodSpace::FindKey(std::string_view name) const {
 bool PodSpace::ConstantsMatch(const EffectiveSelector& selector) const {
   for (const auto& req : selector.requirements) {
     if (!ConstantRequirement(req)) continue;
-    // EffectiveSelector::Matches for this one requirement on the label-less pod.
-    bool has_key = false;
-    bool value_in = false;
-    for (const auto& label : base_.labels) {
-      if (label.key != req.key || (req.source != "any" && req.source != label.source)) continue;
-      has_key = true;
-      if (std::find(req.values.begin(), req.values.end(), label.value) != req.values.end()) value_in = true;
-    }
-    bool ok = true;
-    switch (req.op) {
-      case ir::SelectorOperator::kIn: ok = value_in; break;
-      case ir::SelectorOperator::kNotIn: ok = !value_in; break;
-      case ir::SelectorOperator::kExists: ok = has_key; break;
-      case ir::SelectorOperator::kDoesNotExist: ok = !has_key; break;
-    }
-    if (!ok) return false;
+    if (!RequirementMatches(req, base_)) return false;
   }
   return true;
 }
@@ -157,9 +142,7 @@ bdd PodSpace::Requirement(const LabelRequirement& req) const {
   if (key == nullptr) {
     // A constant of the namespace (or a label no pod carries): decided on
     // the namespace's label-less pod, exactly as the evaluator would.
-    EffectiveSelector one;
-    one.requirements.push_back(req);
-    return one.Matches(base_) ? bddtrue : bddfalse;
+    return RequirementMatches(req, base_) ? bddtrue : bddfalse;
   }
   bdd in = bddfalse;
   for (const auto& value : req.values) {

@@ -77,8 +77,7 @@ std::vector<RuleMatch> Trail(const FlowResult& replay, const PropertyContext& ct
       bool egress = side->direction == ir::Direction::kEgress;
       ResolvedPeer local = ResolvePeer(egress ? flow.source : flow.destination, "", ctx.inventory, ctx.settings);
       for (const auto& entry : ctx.entries) {
-        bool host = local.self.kind == IdentityKind::kHost;
-        if (entry.direction == side->direction && entry.host_subject == host && entry.subject.Matches(local.self)) {
+        if (entry.direction == side->direction && SelectsSubject(entry, local.self)) {
           out.push_back(EntryRuleMatch(entry));
         }
       }

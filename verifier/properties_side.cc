@@ -12,11 +12,6 @@ namespace {
 
 bdd Const(bool value) { return value ? bddtrue : bddfalse; }
 
-// 2.2: endpoints by endpointSelector, hosts by nodeSelector only.
-bool SelectsConcrete(const PolicyEntry& entry, const Identity& self) {
-  return entry.host_subject == (self.kind == IdentityKind::kHost) && entry.subject.Matches(self);
-}
-
 }  // namespace
 
 RuleMatch EntryRuleMatch(const PolicyEntry& entry) {
@@ -57,7 +52,7 @@ bdd SideAllows(const SideInput& in, const PropertyContext& ctx, const Flow& flow
   std::vector<bdd> selects;
   for (const auto& entry : ctx.entries) {
     if (entry.direction != in.direction) continue;
-    bdd sel = in.local_abstract ? space.Subject(entry) : Const(SelectsConcrete(entry, *self));
+    bdd sel = in.local_abstract ? space.Subject(entry) : Const(SelectsSubject(entry, *self));
     if (sel == bddfalse) continue;
     entries.push_back(&entry);
     selects.push_back(sel);

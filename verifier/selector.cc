@@ -61,31 +61,26 @@ EffectiveSelector Reserved(std::string_view name) {
 
 // Kubernetes label selector semantics: In needs the key with one of the
 // values; NotIn and DoesNotExist also match when the key is absent.
-bool EffectiveSelector::Matches(const Identity& identity) const {
-  for (const auto& req : requirements) {
-    bool has_key = false;
-    bool value_in = false;
-    for (const auto& label : identity.labels) {
-      if (label.key != req.key || !SourceMatches(req.source, label.source)) continue;
-      has_key = true;
-      if (std::find(req.values.begin(), req.values.end(), label.value) != req.values.end()) value_in = true;
-    }
-    switch (req.op) {
-      case ir::SelectorOperator::kIn:
-        if (!value_in) return false;
-        break;
-      case ir::SelectorOperator::kNotIn:
-        if (value_in) return false;
-        break;
-      case ir::SelectorOperator::kExists:
-        if (!has_key) return false;
-        break;
-      case ir::SelectorOperator::kDoesNotExist:
-        if (has_key) return false;
-        break;
-    }
+bool RequirementMatches(const LabelRequirement& req, const Identity& identity) {
+  bool has_key = false;
+  bool value_in = false;
+  for (const auto& label : identity.labels) {
+    if (label.key != req.key || !SourceMatches(req.source, label.source)) continue;
+    has_key = true;
+    if (std::find(req.values.begin(), req.values.end(), label.value) != req.values.end()) value_in = true;
   }
-  return true;
+  switch (req.op) {
+    case ir::SelectorOperator::kIn: return value_in;
+    case ir::SelectorOperator::kNotIn: return !value_in;
+    case ir::SelectorOperator::kExists: return has_key;
+    case ir::SelectorOperator::kDoesNotExist: return !has_key;
+  }
+  return false;
+}
+
+bool EffectiveSelector::Matches(const Identity& identity) const {
+  return std::all_of(requirements.begin(), requirements.end(),
+                     [&](const LabelRequirement& req) { return RequirementMatches(req, identity); });
 }
 
 bool EffectiveSelector::HasKey(std::string_view key) const {

@@ -22,6 +22,9 @@ struct LabelRequirement {
   std::vector<std::string> values;
 };
 
+// One requirement against an identity's labels (2.1: `any` matches every source).
+bool RequirementMatches(const LabelRequirement& requirement, const Identity& identity);
+
 // A label selector after scoping: requirements ANDed.
 struct EffectiveSelector {
   std::vector<LabelRequirement> requirements;
