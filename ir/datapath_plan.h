@@ -16,10 +16,16 @@
 //   4. Two lookups among the endpoint's entries for the direction: the
 //      remote identity's entries and the wildcard (identity 0) entries,
 //      each holding the packet's protocol and port. Within one (endpoint,
-//      direction, remote identity) the entries are disjoint, so each lookup
-//      finds at most one. Deny from either wins; else allow from either;
-//      else default deny (when `default_deny`; a direction that is enforced
-//      without default deny allows what no entry decides).
+//      direction, remote identity) the entries of one protocol are disjoint,
+//      and an entry of protocol 0 (any) holds a packet only when no entry of
+//      the packet's own protocol does (as a longest-prefix match on
+//      (protocol, port) in an LPM trie gives: cilium-semantics.md 8.1). Where
+//      a protocol-0 entry exists, the plan gives every protocol it also
+//      lists there entries for all ports, so each lookup finds at most one.
+//      Deny from either wins; else allow from either (one without
+//      needs_l7_proxy first, then the lower rule id); else default deny
+//      (when `default_deny`; a direction that is enforced without default
+//      deny allows what no entry decides).
 //   5. Audit mode on the endpoint: a deny becomes an audited allow.
 #pragma once
 
@@ -42,6 +48,13 @@ inline constexpr uint32_t kRemoteNodeIdentity = 6;
 inline constexpr uint32_t kFirstEndpointIdentity = 256;
 // CIDR identities are local identities (8.2), numbered from here in prefix order.
 inline constexpr uint32_t kFirstCidrIdentity = 0x01000000;
+// Dual-stack world (5.2): used instead of kWorldIdentity when IPv4 and IPv6
+// outside addresses are judged differently (e.g. entity world-ipv4).
+inline constexpr uint32_t kWorldIpv4Identity = 9;
+inline constexpr uint32_t kWorldIpv6Identity = 10;
+// Remote-node identities with node labels (5.2 scope 0x02), and any other
+// label set of a reserved kind beyond the canonical numbers, from here.
+inline constexpr uint32_t kFirstNodeIdentity = 0x02000000;
 
 struct PlanAddress {
   bool v6 = false;
