@@ -54,9 +54,12 @@ void AddRuleAnalysis(const ir::PolicySet& policies, const ir::Inventory& invento
   std::vector<ir::SourceLocation> unsatisfiable;  // not reported again as dangling
   for (const verifier::UnsatisfiableSelector& s : verifier::FindUnsatisfiableSelectors(policies)) {
     unsatisfiable.push_back(s.location);
-    out.Add("rule-analysis", "selector-matches-nothing", AnalysisLevel::kNote, s.location,
-            fmt::format("a selector of {} matches no endpoint: on key `{}`, {}",
-                        PolicyLabel(policies.policies[static_cast<size_t>(s.policy)]), s.key, s.reason));
+    const std::string policy = PolicyLabel(policies.policies[static_cast<size_t>(s.policy)]);
+    AnalysisFinding& f = out.Add("rule-analysis", "selector-matches-nothing", AnalysisLevel::kNote, s.location,
+                                 fmt::format("a selector of {} matches no endpoint: on key `{}`, {}", policy, s.key,
+                                             s.reason));
+    f.policy = policy;
+    f.key = fmt::format("{}: {}", s.key, s.reason);
   }
   verifier::EntryAnalysis analysis = verifier::AnalyzeEntries(policies, settings);
   for (const verifier::RedundantPolicy& r : analysis.redundant) {
@@ -66,8 +69,10 @@ void AddRuleAnalysis(const ir::PolicySet& policies, const ir::Inventory& invento
     std::string covering;
     for (const std::string& label : labels) covering += (covering.empty() ? "" : ", ") + label;
     const ir::SourceLocation& at = policy.meta.name_location.Known() ? policy.meta.name_location : policy.meta.location;
-    out.Add("rule-analysis", "redundant-policy", AnalysisLevel::kNote, at,
-            fmt::format("{} changes nothing: every entry is covered by entries of {}", PolicyLabel(policy), covering));
+    AnalysisFinding& f =
+        out.Add("rule-analysis", "redundant-policy", AnalysisLevel::kNote, at,
+                fmt::format("{} changes nothing: every entry is covered by entries of {}", PolicyLabel(policy), covering));
+    f.policy = PolicyLabel(policy);
   }
   for (const verifier::ShadowedEntry& entry : analysis.shadowed) {
     std::string message =
@@ -81,6 +86,8 @@ void AddRuleAnalysis(const ir::PolicySet& policies, const ir::Inventory& invento
     AnalysisFinding& f = out.Add("rule-analysis", entry.opposite_action ? "allow-dead-by-deny" : "rule-entry-shadowed",
                                  AnalysisLevel::kNote, entry.location, std::move(message));
     f.opposite_action = entry.opposite_action;
+    f.policy = PolicyLabel(policies.policies[static_cast<size_t>(entry.policy)]);
+    f.key = entry.description;
     for (const verifier::BlockingEntry& b : entry.blocking) {
       f.blocking.push_back({b.description, out.FileLine(b.location), b.deny});
     }
@@ -90,10 +97,13 @@ void AddRuleAnalysis(const ir::PolicySet& policies, const ir::Inventory& invento
     if (d.location.Known() && std::find(unsatisfiable.begin(), unsatisfiable.end(), d.location) != unsatisfiable.end()) {
       continue;
     }
-    out.Add("rule-analysis", "selector-matches-no-pod", AnalysisLevel::kNote, d.location,
-            fmt::format("this {} selector of {} matches no pod of the inventory in namespace {}",
-                        d.subject ? "subject" : "peer", PolicyLabel(policies.policies[static_cast<size_t>(d.policy)]),
-                        d.namespace_.empty() ? "(any)" : d.namespace_));
+    const std::string policy = PolicyLabel(policies.policies[static_cast<size_t>(d.policy)]);
+    AnalysisFinding& f = out.Add("rule-analysis", "selector-matches-no-pod", AnalysisLevel::kNote, d.location,
+                                 fmt::format("this {} selector of {} matches no pod of the inventory in namespace {}",
+                                             d.subject ? "subject" : "peer", policy,
+                                             d.namespace_.empty() ? "(any)" : d.namespace_));
+    f.policy = policy;
+    f.key = fmt::format("{} {}", d.subject ? "subject" : "peer", d.namespace_);
   }
 }
 
@@ -117,8 +127,9 @@ void AddMapPressure(const ir::PolicySet& policies, const ir::Inventory& inventor
     const ir::SourceLocation& at = p.policies.empty()
                                        ? p.endpoint->location
                                        : policies.policies[static_cast<size_t>(p.policies.front().first)].meta.location;
-    out.Add("policy-map", overflow ? "policy-map-overflow" : "policy-map-pressure",
-            overflow ? AnalysisLevel::kError : AnalysisLevel::kWarning, at, std::move(message));
+    AnalysisFinding& f = out.Add("policy-map", overflow ? "policy-map-overflow" : "policy-map-pressure",
+                                 overflow ? AnalysisLevel::kError : AnalysisLevel::kWarning, at, std::move(message));
+    f.key = "endpoint " + p.name;
   }
 }
 

@@ -46,6 +46,14 @@ struct AnalysisFinding {
   // of them has the other action (an allow made dead by a deny).
   std::vector<AnalysisBlocker> blocking;
   bool opposite_action = false;
+  // What identifies the finding across two versions (--baseline compares
+  // rule, policy and key; lines move, so they are no part of it): the policy
+  // ("CiliumNetworkPolicy shop/web"), and within it the entry, the selector's
+  // contradiction or the selector's kind and namespace. Policy-map findings
+  // name the endpoint as key and no policy, because the top contributor
+  // changes with every policy that adds keys.
+  std::string policy;
+  std::string key;
 };
 
 // Every finding over `policies` (the policies in force), sorted by file,

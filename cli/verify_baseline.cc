@@ -1,8 +1,10 @@
 #include "cli/verify_baseline.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace polc::cli {
@@ -24,6 +26,19 @@ std::vector<LockoutEntry> SystemFlowRegressions(std::vector<LockoutEntry> lockou
   std::erase_if(lockout, [](const LockoutEntry& e) { return e.klass == LockoutClass::kOther; });
   SortLockout(lockout);
   return lockout;
+}
+
+std::vector<AnalysisFinding> NewAnalysisFindings(const std::vector<AnalysisFinding>& baseline,
+                                                 std::vector<AnalysisFinding> current) {
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> before;
+  for (const AnalysisFinding& f : baseline) ++before[{f.rule, f.policy, f.key}];
+  std::erase_if(current, [&](const AnalysisFinding& f) {
+    auto it = before.find({f.rule, f.policy, f.key});
+    if (it == before.end() || it->second == 0) return false;
+    --it->second;
+    return true;
+  });
+  return current;
 }
 
 }  // namespace polc::cli

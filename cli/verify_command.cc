@@ -41,7 +41,7 @@ could be scheduled there, not only the pods of the inventory.
 Output (--format text), one line per result, evidence under a failure:
   FAILS  dns [namespace shop]: ...
       counterexample: ...   flow: ...   replay: ...   rules: ...   trail: ...
-then the analysis (skip with --no-analysis; not run with a baseline):
+then the analysis (skip with --no-analysis; with a baseline, new findings only):
   note     rule-analysis [allow-dead-by-deny] FILE:LINE: ...
       blocked by (opposite action): ... [deny] (FILE:LINE)
   error    policy-map [policy-map-overflow] FILE:LINE: endpoint ... needs N
@@ -51,7 +51,9 @@ is a warning; above it an error, and verify exits 1.
 With --baseline OLD (a folder) or --base-ref REV (PATH as it was at a git
 revision) only regressions are reported: a property (and scope) that held in
 OLD and fails now, and a system flow (DNS, kube-apiserver, host,
-kube-system) that OLD allowed and PATH does not. Both versions are judged
+kube-system) that OLD allowed and PATH does not, and analysis findings OLD
+did not have (same rule, policy and entry or endpoint; lines may move), so a
+policy-map overflow a change introduces fails. Both versions are judged
 over the scope of PATH.
 
 Exit codes:
@@ -199,9 +201,9 @@ int RunVerify(const VerifyCommandOptions& options) {
   report.results = verifier::VerifyProperties(inputs->accepted, inputs->result.inventory, load.settings, verify);
   report.scope = verifier::PropertyScope(inputs->accepted, verify);
   report.checked = report.results.size();
-  // The analysis part (rule analysis, policy-map pressure) judges this
-  // version alone, so a regression run leaves it out.
-  if (!options.no_analysis && options.baseline.empty() && options.base_ref.empty()) {
+  // The analysis part (rule analysis, policy-map pressure); a regression run
+  // keeps only the findings the baseline does not have (below).
+  if (!options.no_analysis) {
     report.analysis_run = true;
     report.analysis =
         AnalyzeForVerify(inputs->accepted, inputs->result.inventory, load.settings, inputs->result.files);
@@ -223,6 +225,11 @@ int RunVerify(const VerifyCommandOptions& options) {
     std::vector<verifier::PropertyResult> old_results =
         verifier::VerifyProperties(old_inputs->accepted, old_inputs->result.inventory, load.settings, old_verify);
     report.results = PropertyRegressions(old_results, report.results);
+    if (report.analysis_run) {
+      report.analysis = NewAnalysisFindings(AnalyzeForVerify(old_inputs->accepted, old_inputs->result.inventory,
+                                                             load.settings, old_inputs->result.files),
+                                            std::move(report.analysis));
+    }
 
     // System flows: the connectivity diff's lockout summary, system classes only.
     MapSettingsOptions map_settings;

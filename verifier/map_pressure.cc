@@ -6,11 +6,13 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include "verifier/evaluator_internal.h"
 #include "verifier/identity.h"
 #include "verifier/ip_prefix.h"
+#include "verifier/rule_analysis_index.h"
 
 namespace polc::verifier {
 
@@ -159,17 +161,30 @@ bool Selects(const PeerMatcher& peer, const Universe& u, size_t i, const ir::Set
                         [&](const IpPrefix& e) { return e.ContainsPrefix(*prefix); });
   }
   if (peer.kind == PeerMatcher::Kind::kFqdn) return false;
-  // CIDR identities carry reserved:world (8.2), so the world entity selects them.
   return PeerMatches(peer, u.identities[i], settings.version);
 }
 
 // The remote identities of an entry's keys.
-std::vector<uint32_t> RemoteIdentities(const PolicyEntry& entry, const Universe& u, const ir::Settings& settings) {
+std::vector<uint32_t> RemoteIdentities(const PolicyEntry& entry, const Universe& u,
+                                       const internal::IdentityLabelIndex& labels, const ir::Settings& settings) {
   if (entry.l3_wildcard) return {kWildcardIdentity};
   std::set<uint32_t> out;
+  std::vector<size_t> candidates;
   for (const PeerMatcher& peer : entry.peers) {
     if (peer.kind == PeerMatcher::Kind::kAll) {
       out.insert(kWildcardIdentity);
+      continue;
+    }
+    if (peer.kind == PeerMatcher::Kind::kSelectors) {
+      // Only identities with a label the selector requires are tried
+      // (rule_analysis_index.h). CIDR identities carry reserved:world
+      // (8.2), so the world entity selects them.
+      for (const EffectiveSelector& selector : peer.selectors) {
+        labels.Candidates(selector, candidates);
+        for (size_t i : candidates) {
+          if (selector.Matches(u.identities[i])) out.insert(static_cast<uint32_t>(i + 1));
+        }
+      }
       continue;
     }
     for (size_t i = 0; i < u.identities.size(); ++i) {
@@ -187,6 +202,7 @@ std::vector<EndpointMapPressure> PredictPolicyMaps(const ir::PolicySet& policies
   if (inventory.endpoints.empty()) return out;
   const std::vector<PolicyEntry> entries = internal::BuildEntries(policies, inventory, settings);
   const Universe universe = BuildUniverse(entries, inventory, settings);
+  const internal::IdentityLabelIndex labels(universe.identities);
   // Each entry's keys, computed once (direction first).
   std::vector<std::vector<std::pair<int, Key>>> entry_keys(entries.size());
   std::vector<bool> keys_built(entries.size(), false);
@@ -196,7 +212,7 @@ std::vector<EndpointMapPressure> PredictPolicyMaps(const ir::PolicySet& policies
       const PolicyEntry& entry = entries[e];
       const int direction = entry.direction == ir::Direction::kIngress ? 0 : 1;
       const auto ports = PortKeys(entry);
-      for (uint32_t identity : RemoteIdentities(entry, universe, settings)) {
+      for (uint32_t identity : RemoteIdentities(entry, universe, labels, settings)) {
         for (const auto& [protocol, port, bits] : ports) {
           entry_keys[e].emplace_back(direction, Key{identity, protocol, port, bits});
         }
@@ -204,6 +220,10 @@ std::vector<EndpointMapPressure> PredictPolicyMaps(const ir::PolicySet& policies
     }
     return entry_keys[e];
   };
+  // Only entries whose subject can select the endpoint's namespace are tried.
+  internal::NamespaceIndex subjects;
+  for (size_t e = 0; e < entries.size(); ++e) subjects.Add(e, internal::ConfiningNamespaces(entries[e].subject));
+  std::vector<size_t> candidates;
   for (const ir::Endpoint& endpoint : inventory.endpoints) {
     if (endpoint.host_network) continue;
     std::string ns = endpoint.namespace_.empty() ? "default" : endpoint.namespace_;
@@ -212,7 +232,8 @@ std::vector<EndpointMapPressure> PredictPolicyMaps(const ir::PolicySet& policies
     std::set<std::pair<int, Key>> keys;
     std::map<int, std::set<std::pair<int, Key>>> by_policy;
     bool selected[2] = {false, false};
-    for (size_t e = 0; e < entries.size(); ++e) {
+    subjects.Candidates(internal::IdentityNamespaces(self), candidates);
+    for (size_t e : candidates) {
       const PolicyEntry& entry = entries[e];
       if (entry.host_subject || !entry.subject.Matches(self)) continue;
       selected[entry.direction == ir::Direction::kIngress ? 0 : 1] = true;

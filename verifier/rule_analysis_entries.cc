@@ -25,6 +25,7 @@
 #include "verifier/connectivity_internal.h"
 #include "verifier/evaluator_internal.h"
 #include "verifier/rule_analysis.h"
+#include "verifier/rule_analysis_index.h"
 
 namespace polc::verifier {
 namespace {
@@ -241,6 +242,15 @@ EntryAnalysis AnalyzeEntries(const ir::PolicySet& policies, const ir::Settings& 
   // An entry with warnings (unresolved toServices, fromGroups) stands for
   // more than the analysis sees; it is never judged covered.
   auto judged = [&](size_t a) { return entries[a].warnings.empty(); };
+  // Only entries whose subject can contain a's are compared with it
+  // (rule_analysis_index.h), in index order as if all were scanned.
+  internal::NamespaceIndex subjects;
+  for (size_t b = 0; b < entries.size(); ++b) subjects.Add(b, internal::ConfiningNamespaces(entries[b].subject));
+  std::vector<size_t> candidates;
+  auto candidates_of = [&](size_t a) -> const std::vector<size_t>& {
+    subjects.Candidates(internal::ContainedNamespaces(entries[a].subject), candidates);
+    return candidates;
+  };
 
   std::map<int, std::vector<size_t>> by_policy;
   for (size_t a = 0; a < entries.size(); ++a) by_policy[entries[a].policy].push_back(a);
@@ -253,7 +263,7 @@ EntryAnalysis AnalyzeEntries(const ir::PolicySet& policies, const ir::Settings& 
     for (size_t a : members) {
       bool found = false;
       if (judged(a)) {
-        for (size_t b = 0; b < entries.size(); ++b) {
+        for (size_t b : candidates_of(a)) {
           if (entries[b].policy == policy || !blocks(b, a)) continue;
           covering.insert(entries[b].policy);
           found = true;
@@ -275,7 +285,7 @@ EntryAnalysis AnalyzeEntries(const ir::PolicySet& policies, const ir::Settings& 
     const PolicyEntry& entry = entries[a];
     if (!judged(a) || MatchesNothing(entry)) continue;
     ShadowedEntry shadowed{entry.policy, entry.description, entry.location, entry.deny, false, {}};
-    for (size_t b = 0; b < entries.size(); ++b) {
+    for (size_t b : candidates_of(a)) {
       if (!blocks(b, a)) continue;
       shadowed.blocking.push_back({entries[b].policy, entries[b].description, entries[b].location, entries[b].deny});
       if (entries[b].deny != entry.deny) shadowed.opposite_action = true;

@@ -107,6 +107,30 @@ TEST_CASE("allow-dead-by-deny: a deny on fewer ports, or another namespace, bloc
   }
 }
 
+TEST_CASE("allow-dead-by-deny: a clusterwide deny blocks a namespaced allow unless confined elsewhere",
+          "[lint][rule-analysis]") {
+  // The analysis compares only entries whose subjects can contain each other
+  // (rule_analysis_index.h): an unconfined CCNP subject is compared with
+  // every namespace, one confined to [staging, prod] with prod, one confined
+  // to [staging] not.
+  for (int variant = 0; variant < 3; ++variant) {
+    ir::PolicySet set;
+    set.policies.push_back(
+        Cnp({WebRule(std::vector<ir::PeerRule>{FromEndpoints(Ingress(6), Selector({{"app", "db"}}, 7))})}, "allow"));
+    ir::Rule deny = DenyRule({FromEndpoints(Peer(ir::Direction::kIngress, 20, true), Selector({}, 21))});
+    if (variant > 0) {
+      std::vector<std::string> namespaces = {"staging"};
+      if (variant == 1) namespaces.push_back("prod");
+      deny.endpoint_selector->match_expressions = {
+          Requirement("k8s:io.kubernetes.pod.namespace", SelectorOperator::kIn, namespaces, 5)};
+    }
+    set.policies.push_back(Ccnp({deny}, "deny"));
+    const auto d = Lint(set);
+    INFO(variant << ": " << Summary(d));
+    CHECK(Count(d, RuleId::kAllowDeadByDeny) == (variant < 2 ? 1u : 0u));
+  }
+}
+
 TEST_CASE("rule-entry-shadowed: an allow inside a broader allow, the later of two equal ones", "[lint][rule-analysis]") {
   // entry 0: app=db, ports 80; entry 1: every endpoint of prod, all ports.
   ir::Policy policy = Cnp({WebRule(std::vector<ir::PeerRule>{
