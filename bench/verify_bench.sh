@@ -8,7 +8,10 @@
 #
 # Workloads are half the policies (at least 1000). Repositories are cached in
 # $POLC_BENCH_DIR (default /tmp/polc-bench-verify); uses $POLC_BUILD_DIR/polc
-# (default build/). Prints wall, CPU and peak RSS per size. `polc verify`
+# (default build/). Each size is timed twice: the default command (properties
+# and the analysis part: rule analysis, policy-map pressure) and
+# --no-analysis (the properties only). Prints wall, CPU and peak RSS, and the
+# load average before each run (others' builds make figures noisy). `polc verify`
 # exits 1 when a property fails, which the generated repositories do on
 # purpose (some namespaces are ingress-only); that is not an error here.
 set -euo pipefail
@@ -22,8 +25,8 @@ if [ ! -x "$build/polc" ]; then
   exit 1
 fi
 mkdir -p "$work"
-printf '| policies | workloads | namespaces | results | wall s | CPU s | peak RSS MB |\n'
-printf '|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| policies | workloads | namespaces | results | command | wall s | CPU s | peak RSS MB | load |\n'
+printf '|---:|---:|---:|---:|---|---:|---:|---:|---:|\n'
 for policies in "${sizes[@]}"; do
   workloads=$((policies / 2))
   if [ "$workloads" -lt 1000 ]; then workloads=1000; fi
@@ -32,19 +35,25 @@ for policies in "${sizes[@]}"; do
     python3 bench/gen_cluster.py --workloads "$workloads" --policies "$policies" --namespaces 500 --seed 7 \
       --cilium-percent 30 --out "$dir" >/dev/null
   fi
-  set +e
-  # --no-analysis: the properties only (the rule-analysis part is timed apart, see bench/README.md).
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$build/polc" verify --no-analysis "$dir" >"$work/out.txt" 2>"$work/err.txt"
-  rc=$?
-  set -e
-  if [ "$rc" -ge 2 ]; then
-    echo "verify_bench: polc verify exited $rc on $dir:" >&2
-    tail -5 "$work/err.txt" >&2
-    exit 1
-  fi
-  # GNU time prefixes "Command exited with non-zero status 1" when polc exits 1.
-  read -r wall user sys rss < <(tail -1 "$work/time.txt")
-  results=$(tail -1 "$work/out.txt" | grep -o '^[0-9]*')
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-  printf '| %s | %s | 500 | %s | %s | %s | %s |\n' "$policies" "$workloads" "$results" "$wall" "$cpu" $((rss / 1024))
+  for mode in default --no-analysis; do
+    flags=()
+    if [ "$mode" != default ]; then flags=("$mode"); fi
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    set +e
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$build/polc" verify "${flags[@]}" "$dir" >"$work/out.txt" \
+      2>"$work/err.txt"
+    rc=$?
+    set -e
+    if [ "$rc" -ge 2 ]; then
+      echo "verify_bench: polc verify $mode exited $rc on $dir:" >&2
+      tail -5 "$work/err.txt" >&2
+      exit 1
+    fi
+    # GNU time prefixes "Command exited with non-zero status 1" when polc exits 1.
+    read -r wall user sys rss < <(tail -1 "$work/time.txt")
+    results=$(tail -1 "$work/out.txt" | grep -o '^[0-9]*')
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    printf '| %s | %s | 500 | %s | %s | %s | %s | %s | %s |\n' "$policies" "$workloads" "$results" "$mode" "$wall" "$cpu" \
+      $((rss / 1024)) "$load"
+  done
 done
