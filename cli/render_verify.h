@@ -32,8 +32,9 @@ struct VerifyReport {
   // "policies/ at main").
   std::optional<std::string> baseline;
   std::vector<LockoutEntry> lost_system_flows;  // regression mode: system flows the baseline allowed
-  // Rule analysis and policy-map pressure (cli/verify_analysis.h); not run in
-  // regression mode or with --no-analysis.
+  // Rule analysis and policy-map pressure (cli/verify_analysis.h); not run
+  // with --no-analysis; in regression mode only the findings the baseline
+  // does not have (NewAnalysisFindings).
   bool analysis_run = false;
   std::vector<AnalysisFinding> analysis;
 };
