@@ -9,6 +9,8 @@ packages=(
   clang-19 libclang-rt-19-dev   # libFuzzer target and sanitizer runtime
   time                          # /usr/bin/time -v for bench/lint_bench.sh (peak RSS)
   libbdd-dev                    # BuDDy BDDs for polc verify (verifier/pod_space)
+  llvm-19-dev libclang-19-dev libclang-cpp19-dev  # in-process BPF compilation (codegen-bpf/)
+  libbpf-dev                    # loading BPF objects, kernel tests (loader/)
 )
 
 missing=()
