@@ -5,7 +5,7 @@
 // codegen-bpf/. Plain data, so codegen-bpf/ needs no verifier internals.
 //
 // Lookup contract (what the generated program does, and what
-// verifier/datapath_plan_eval.h simulates):
+// EvaluatePlan in verifier/datapath_plan.h simulates):
 //   1. The endpoint: for egress the packet's source address, for ingress its
 //      destination address, looked up in `endpoints`. Not a local endpoint:
 //      the packet passes untouched.
