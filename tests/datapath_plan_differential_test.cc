@@ -114,13 +114,19 @@ void EnrichPeer(RandomWorld& w, ir::PeerRule& peer) {
     }
   }
   // L7 on a TCP port of an allow (7.7): allowed at L3/L4, the proxy decides.
-  if (peer.to_ports && !peer.deny && w.Chance(15)) {
+  if (peer.to_ports && !peer.deny && w.Chance(30)) {
     for (auto& rule : *peer.to_ports) {
       bool tcp = !rule.ports.empty() && std::all_of(rule.ports.begin(), rule.ports.end(), [](const ir::PortProtocol& p) {
         return p.protocol == ir::Protocol::kTcp && p.port != "0";
       });
       if (tcp) rule.rules = ir::L7Rules{std::vector<ir::HttpRule>{ir::HttpRule{}}, {}, {}, {}, {}, {}};
     }
+  }
+  // fromNodes/toNodes (2.3 item 4; matched with --enable-node-selector-labels).
+  if (!peer.endpoints && !peer.cidr && !peer.cidr_set && !peer.entities && w.Chance(10)) {
+    ir::LabelSelector zone;
+    if (w.Chance(70)) zone.match_labels.push_back({ir::ParseLabelKey("zone"), w.Chance(50) ? "z1" : "z2", {}});
+    peer.nodes = std::vector<ir::LabelSelector>{zone};
   }
   if (peer.cidr_set && w.Chance(60)) peer.cidr_set->push_back(RandomCidrRule(w));
   if (peer.cidr && w.Chance(30)) peer.cidr->push_back({RandomPrefix(w, true), {}});
@@ -155,6 +161,20 @@ void Enrich(RandomWorld& w, ir::Inventory& inv, ir::PolicySet& set) {
   inv.dns.push_back({"api.example.com", {"203.0.113.5", "2001:db8::5"}, {}});
   inv.dns.push_back({"cdn.example.net", {"198.51.100.7"}, {}});
   if (w.Chance(30)) inv.kube_apiserver_ips.push_back(w.Chance(50) ? "192.168.1.11" : "172.20.0.1");
+  // Now and then a hostNetwork pod (5.1: the host identity) on a node's
+  // addresses, or on addresses of its own; no named ports (an egress named
+  // port to the host identity is per address, a plan warning).
+  if (w.Chance(20)) {
+    ir::Endpoint e;
+    e.name = "hostnet";
+    e.namespace_ = inv.namespaces.front().name;
+    e.labels["app"] = "agent";
+    e.node = w.Chance(50) ? "node-1" : "node-2";
+    e.host_network = true;
+    const ir::Node& node = e.node == "node-1" ? inv.nodes[0] : inv.nodes[1];
+    e.ips = w.Chance(50) ? node.ips : std::vector<std::string>{"192.168.2.7", "fd00::2:7"};
+    inv.endpoints.push_back(std::move(e));
+  }
   for (auto& policy : set.policies) {
     for (auto& rule : policy.rules) {
       for (auto* section : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny}) {
@@ -338,7 +358,7 @@ TEST_CASE("datapath plan agrees with the reference evaluator on random packets (
   const uint32_t first_seed = only != nullptr ? static_cast<uint32_t>(std::atoi(only)) : 60000;
   const uint32_t last_seed = only != nullptr ? first_seed + 1 : first_seed + static_cast<uint32_t>(repositories);
   int checked = 0, local_sides = 0, allowed = 0, dropped = 0, deny_rules = 0, audited = 0, v6 = 0, icmp = 0, l7 = 0;
-  int disagreements = 0;
+  int disagreements = 0, node_label_plans = 0, host_network_plans = 0, host_remotes = 0;
   for (uint32_t seed = first_seed; seed < last_seed; ++seed) {
     RandomWorld w(seed);
     ir::Inventory inv = w.Inventory();
@@ -347,7 +367,12 @@ TEST_CASE("datapath plan agrees with the reference evaluator on random packets (
     ir::Settings settings = w.RandomSettings(true);
     if (w.Chance(5)) settings.enforcement = ir::EnforcementMode::kNever;
     if (w.Chance(15)) settings.semantics = ir::Semantics::kKubernetes;
+    settings.enable_node_selector_labels = w.Chance(30);
     ir::Plan plan = BuildDatapathPlan(set, inv, settings);
+    node_label_plans += std::any_of(plan.identities.begin(), plan.identities.end(),
+                                    [](const ir::PlanIdentity& i) { return i.id >= ir::kFirstNodeIdentity; });
+    host_network_plans += std::any_of(plan.endpoints.begin(), plan.endpoints.end(),
+                                      [](const ir::PlanEndpoint& e) { return e.identity == ir::kHostIdentity; });
     if (!plan.warnings.empty() && disagreements < kMaxPrinted) {
       bool expected = std::all_of(plan.warnings.begin(), plan.warnings.end(), [](const std::string& warning) {
         return warning.find("fromGroups") != std::string::npos;  // none generated; anything else is unexpected
@@ -403,6 +428,7 @@ TEST_CASE("datapath plan agrees with the reference evaluator on random packets (
           deny_rules += verdict.reason == PlanDropReason::kDenyRule;
           audited += verdict.audited;
           l7 += verdict.needs_l7_proxy;
+          host_remotes += verdict.remote_identity == ir::kHostIdentity;
         }
         if (why.empty()) continue;
         ++disagreements;
@@ -432,9 +458,9 @@ TEST_CASE("datapath plan agrees with the reference evaluator on random packets (
   CHECK(v6 > checked / 5);
   CHECK(icmp > checked / 20);
   CHECK(l7 > 0);
-  WARN(checked << " packets in " << (last_seed - first_seed) << " repositories: " << local_sides << " judged sides, "
-               << allowed << " allowed, " << dropped << " dropped (" << deny_rules << " by deny rules, " << audited
-               << " audited), " << v6 << " IPv6, " << icmp << " ICMP, " << l7 << " needing the L7 proxy");
+  CHECK(host_remotes > 0);
+  CHECK(node_label_plans > 0);
+  CHECK(host_network_plans > 0);
 }
 
 }  // namespace

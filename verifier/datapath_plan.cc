@@ -153,7 +153,8 @@ ir::Plan BuildDatapathPlan(const ir::PolicySet& policies, const ir::Inventory& i
                                " has no node: node addresses are remote-node to it here, while the evaluator sees "
                                "every node as its host");
     }
-    if (e->host_network && universe.named_port_identities) {
+    bool named_ports = std::any_of(e->ports.begin(), e->ports.end(), [](const ir::ContainerPort& p) { return !p.name.empty(); });
+    if (e->host_network && named_ports && universe.named_port_identities) {
       AddWarning(warnings, "hostNetwork endpoint " + out.namespace_ + "/" + out.name +
                                " shares the host identity: egress named ports to it are resolved per identity");
     }

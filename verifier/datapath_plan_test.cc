@@ -341,5 +341,47 @@ TEST_CASE("plan: world is 9 and 10 only when the families are judged differently
   CHECK_FALSE(Allows(one, {kClient, kServer, 6, 80}, kOut));
 }
 
+TEST_CASE("plan: only the chosen node's endpoints are local", "[datapath-plan]") {
+  Fixture f = Build(Cnp("s", "server", "  ingress:\n  - fromEndpoints: [{matchLabels: {app: client}}]\n"));
+  ir::Plan node2 = BuildDatapathPlan(f.policies, f.inventory, f.settings, PlanOptions{"node-2"});
+  REQUIRE(node2.endpoints.size() == 2);
+  for (const auto& e : node2.endpoints) CHECK(node2.nodes[e.node - 1] == "node-2");
+  PlanPacket packet = ToPlanPacket({kClient, kServer, 6, 80});
+  CHECK_FALSE(EvaluatePlan(node2, packet, kIn).local);
+  CHECK(EvaluatePlan(f.plan, packet, kIn).local);
+  CHECK(node2.prefixes == f.plan.prefixes);  // the ipcache is the cluster's
+}
+
+TEST_CASE("plan: fromRequires narrows the endpoint peers of the subject (1.18)", "[datapath-plan]") {
+  ir::Settings settings;
+  settings.version = {1, 18};
+  Fixture f = Build(Cnp("s", "server",
+                        "  ingress:\n  - fromRequires: [{matchLabels: {app: client}}]\n"
+                        "  - fromEndpoints: [{}]\n    toPorts: [{ports: [{port: '80', protocol: TCP}]}]\n"),
+                    settings);
+  CHECK(Allows(f, {kClient, kServer, 6, 80}, kIn));
+  CHECK_FALSE(Allows(f, {kServer, kServer, 6, 80}, kIn));  // app=server lacks the requirement
+  CHECK_FALSE(Allows(f, {kClient, kServer, 6, 81}, kIn));
+}
+
+TEST_CASE("plan: what it cannot judge as the evaluator does is a warning", "[datapath-plan]") {
+  ir::Settings settings;
+  settings.host_firewall = true;
+  ir::Inventory inventory = PlanInventory();
+  inventory.services[0].cluster_ips = {"10.96.0.10"};
+  inventory.endpoints[0].node.clear();
+  Fixture f = Build(Cnp("s", "server", "  ingress:\n  - fromEndpoints: [{matchLabels: {app: client}}]\n"), settings,
+                    inventory);
+  auto has = [&](std::string_view text) {
+    return std::any_of(f.plan.warnings.begin(), f.plan.warnings.end(),
+                       [&](const std::string& w) { return w.find(text) != std::string::npos; });
+  };
+  CHECK(has("host firewall"));
+  CHECK(has("cluster IPs"));
+  CHECK(has("app/client has no node"));
+  Fixture clean = Build(Cnp("s", "server", "  ingress:\n  - fromEndpoints: [{matchLabels: {app: client}}]\n"));
+  CHECK(clean.plan.warnings.empty());
+}
+
 }  // namespace
 }  // namespace polc::verifier::test
