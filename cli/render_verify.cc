@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -92,6 +93,7 @@ Evidence MakeEvidence(const PropertyResult& result, const ir::PolicySet& policie
     if (e.at) break;
     e.at = ToFileLine(match.location, files);
   }
+  if (!e.at) e.at = ToFileLine(result.location, files);  // an assertion that no rule decided
   return e;
 }
 
@@ -377,6 +379,22 @@ std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& p
     rule["properties"] = Json{{"category", info.level == "error" ? "property" : "analysis"}};
     driver["rules"].push_back(std::move(rule));
   }
+  // User-written assertions (PropertySet documents) are rules of their own,
+  // after the built-in ones, in report order.
+  std::vector<std::string> assertions;
+  for (const PropertyResult& r : report.results) {
+    if (RuleIndex(r.property) < std::size(kProperties) ||
+        std::find(assertions.begin(), assertions.end(), r.property) != assertions.end()) {
+      continue;
+    }
+    assertions.push_back(r.property);
+    Json rule;
+    rule["id"] = r.property;
+    rule["shortDescription"] = Json{{"text", "A user-written assertion (PropertySet): " + r.scope}};
+    rule["defaultConfiguration"] = Json{{"level", "error"}};
+    rule["properties"] = Json{{"category", "assertion"}};
+    driver["rules"].push_back(std::move(rule));
+  }
   Json run;
   run["tool"] = Json{{"driver", std::move(driver)}};
   run["results"] = Json::array();  // GitHub rejects a run without it
@@ -385,7 +403,11 @@ std::string RenderSarifReport(const VerifyReport& report, const ir::PolicySet& p
     Evidence e = MakeEvidence(r, policies, files);
     Json result;
     result["ruleId"] = r.property;
-    if (size_t index = RuleIndex(r.property); index < std::size(kProperties)) result["ruleIndex"] = index;
+    if (size_t index = RuleIndex(r.property); index < std::size(kProperties)) {
+      result["ruleIndex"] = index;
+    } else if (auto it = std::find(assertions.begin(), assertions.end(), r.property); it != assertions.end()) {
+      result["ruleIndex"] = std::size(kProperties) + static_cast<size_t>(it - assertions.begin());
+    }
     result["level"] = "error";
     result["message"] = Json{{"text", ResultMessage(r, e)}};
     result["locations"] = SarifLocations(e.at);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <set>
 
 #include "cli/app.h"
 #include "cli/command_setup.h"
@@ -17,6 +18,7 @@
 #include "cli/verify_baseline.h"
 #include "compiler/suggest.h"
 #include "ir/verify_config.h"
+#include "verifier/assertions.h"
 #include "verifier/connectivity_diff.h"
 #include "verifier/evaluator.h"
 #include "verifier/properties.h"
@@ -33,6 +35,12 @@ constexpr const char* kVerifyFooter = R"(Properties (all by default; choose with
   host-lockout  host policies keep SSH from the admin CIDRs, 6443/10250 from
                 the cluster, health, Hubble, VXLAN/Geneve, etcd between
                 control-plane nodes
+
+Assertions: the statements of every PropertySet document (polc.io/v1alpha1)
+among the inputs or in --properties FILE, each a result named
+assertion:NAME (docs/PROPERTIES.md): "pods of A may / may not reach B on
+these ports", or "pods of A reach nothing but ...". --require assertions
+selects them all, --require assertion:NAME one.
 
 Scope: the namespaces that hold a namespaced policy, plus verify.namespaces;
 --namespace NS (repeatable) replaces it. The proof covers every pod that
@@ -67,6 +75,7 @@ Exit codes:
 Examples:
   polc verify policies/ cluster/
   polc verify policies/ --require default-deny,dns --namespace shop
+  polc verify policies/ --properties properties.yaml --require assertions
   polc verify policies/ --format sarif > verify.sarif
   polc verify --base-ref origin/main policies/ --format github
 
@@ -76,11 +85,13 @@ void PrintError(std::string_view message) {
   fmt::print(stderr, "polc verify: {}\n", message);
 }
 
-// --require names, checked against the built-in properties.
+// --require names, checked against the built-in properties ("assertions"
+// and "assertion:NAME" are checked once the PropertySets are loaded).
 bool CheckRequired(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     if (std::find(ir::kBuiltinProperties.begin(), ir::kBuiltinProperties.end(), name) !=
-        ir::kBuiltinProperties.end()) {
+            ir::kBuiltinProperties.end() ||
+        name == "assertions" || name.starts_with("assertion:")) {
       continue;
     }
     std::string message = fmt::format("--require {}: unknown property", name);
@@ -128,6 +139,36 @@ std::unique_ptr<MapInputs> LoadBaseline(const VerifyCommandOptions& options, con
   return LoadMapInputs("verify", {options.baseline}, load, options.rejected_policies, false, label);
 }
 
+// A PropertySet with errors is an input error (exit 2): an assertion
+// dropped for a typo must not let the run pass. --require assertion:NAME
+// must name a loaded assertion.
+bool CheckAssertions(const std::vector<ir::PropertySet>& sets, const ir::DiagnosticSink& sink,
+                     const std::vector<std::string>& required) {
+  std::set<int> objects;
+  std::vector<std::string> names;
+  for (const ir::PropertySet& set : sets) {
+    objects.insert(set.object);
+    for (const ir::Assertion& a : set.assertions) names.push_back(verifier::AssertionProperty(a));
+  }
+  bool errors = std::any_of(sink.diagnostics().begin(), sink.diagnostics().end(), [&](const ir::Diagnostic& d) {
+    return d.severity == ir::Severity::kError && objects.contains(d.object);
+  });
+  if (errors) {
+    PrintError("a PropertySet has errors (see above); fix them so that every assertion is proved");
+    return false;
+  }
+  for (const std::string& name : required) {
+    if (!name.starts_with("assertion:") || std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string message = fmt::format("--require {}: no PropertySet of the inputs has this assertion", name);
+    if (auto suggestion = compiler::Suggest(name, std::vector<std::string_view>(names.begin(), names.end()))) {
+      message += fmt::format("; did you mean '{}'?", *suggestion);
+    }
+    PrintError(message);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AddVerifyCommand(CLI::App& app, int& exit_code) {
@@ -161,6 +202,8 @@ void AddVerifyCommand(CLI::App& app, int& exit_code) {
                    "Policies with errors (the API server or the agent rejects them): fail (default) leaves them "
                    "out, as the cluster would, and exits 1; drop leaves them out; ignore verifies them as written")
       ->check(CLI::IsMember({"fail", "drop", "ignore"}));
+  command->add_option("--properties", options->properties,
+                      "A file of PropertySet documents (user-written assertions) to prove as well (repeatable)");
   command->add_flag("--no-analysis", options->no_analysis,
                     "Skip the rule analysis and the policy-map pressure part of the report");
   command->callback([options, &exit_code] { exit_code = RunVerify(*options); });
@@ -191,14 +234,21 @@ int RunVerify(const VerifyCommandOptions& options) {
   if (!options.require.empty()) verify.required = Unique(options.require);
   if (!options.namespaces.empty()) verify.namespaces = Unique(options.namespaces);
 
+  std::vector<std::string> paths = options.paths;
+  paths.insert(paths.end(), options.properties.begin(), options.properties.end());
   std::unique_ptr<MapInputs> inputs =
-      LoadMapInputs("verify", options.paths, load, options.rejected_policies, /*print_findings=*/true);
+      LoadMapInputs("verify", paths, load, options.rejected_policies, /*print_findings=*/true);
   if (inputs->unreadable) {
     PrintError("an input cannot be read or parsed (see above)");
     return kExitUsage;
   }
+  const std::vector<ir::PropertySet>& property_sets = inputs->result.property_sets;
+  if (!CheckAssertions(property_sets, inputs->result.sink, verify.required)) return kExitUsage;
   VerifyReport report;
   report.results = verifier::VerifyProperties(inputs->accepted, inputs->result.inventory, load.settings, verify);
+  std::vector<verifier::PropertyResult> assertions = verifier::VerifyAssertions(
+      inputs->accepted, inputs->result.inventory, load.settings, property_sets, verify.required);
+  report.results.insert(report.results.end(), assertions.begin(), assertions.end());
   report.scope = verifier::PropertyScope(inputs->accepted, verify);
   report.checked = report.results.size();
   // The analysis part (rule analysis, policy-map pressure); a regression run
@@ -224,6 +274,10 @@ int RunVerify(const VerifyCommandOptions& options) {
     old_verify.namespaces = report.scope;
     std::vector<verifier::PropertyResult> old_results =
         verifier::VerifyProperties(old_inputs->accepted, old_inputs->result.inventory, load.settings, old_verify);
+    // The current statements, judged on the old version too.
+    std::vector<verifier::PropertyResult> old_assertions = verifier::VerifyAssertions(
+        old_inputs->accepted, old_inputs->result.inventory, load.settings, property_sets, verify.required);
+    old_results.insert(old_results.end(), old_assertions.begin(), old_assertions.end());
     report.results = PropertyRegressions(old_results, report.results);
     if (report.analysis_run) {
       report.analysis = NewAnalysisFindings(AnalyzeForVerify(old_inputs->accepted, old_inputs->result.inventory,

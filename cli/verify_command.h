@@ -26,6 +26,7 @@ struct VerifyCommandOptions {
   std::string base_ref;                 // --base-ref REV
   std::string config_path;
   std::string cilium_version;
+  std::vector<std::string> properties;  // --properties FILE: PropertySet files (also found among the paths)
   bool no_analysis = false;  // --no-analysis: skip rule analysis and policy-map pressure
   std::string rejected_policies = "fail";  // fail|drop|ignore, as polc connectivity
 };

@@ -7,6 +7,7 @@
 #include "compiler/lower.h"
 #include "compiler/lower_inventory.h"
 #include "compiler/lower_policy_test.h"
+#include "compiler/lower_property_set.h"
 
 namespace polc::compiler {
 namespace {
@@ -25,6 +26,7 @@ ObjectClass Classify(std::string_view api_version, std::string_view kind) {
   if (kind == "NetworkPolicy" && ApiGroup(api_version) == "networking.k8s.io") return ObjectClass::kPolicy;
   if (kind == "CiliumCIDRGroup") return ObjectClass::kCidrGroup;
   if (kind == "PolicyTest" && ApiGroup(api_version) == "polc.io") return ObjectClass::kPolicyTest;
+  if (kind == "PropertySet" && ApiGroup(api_version) == "polc.io") return ObjectClass::kPropertySet;
   if (kInventoryKinds.count(kind)) return ObjectClass::kInventory;
   return ObjectClass::kOther;
 }
@@ -124,6 +126,12 @@ void LowerObjects(LoadResult& result, const ir::Settings& settings) {
         ir::PolicyTest test = LowerPolicyTest(object, ctx);
         test.object = static_cast<int>(i);
         result.tests.push_back(std::move(test));
+        break;
+      }
+      case ObjectClass::kPropertySet: {
+        ir::PropertySet set = LowerPropertySet(object, ctx);
+        set.object = static_cast<int>(i);
+        result.property_sets.push_back(std::move(set));
         break;
       }
       default: break;

@@ -18,11 +18,12 @@
 #include "ir/inventory.h"
 #include "ir/policy.h"
 #include "ir/policy_test.h"
+#include "ir/property_set.h"
 #include "ir/settings.h"
 
 namespace polc::compiler {
 
-enum class ObjectClass { kPolicy, kCidrGroup, kInventory, kPolicyTest, kOther };
+enum class ObjectClass { kPolicy, kCidrGroup, kInventory, kPolicyTest, kPropertySet, kOther };
 
 // One Kubernetes object found in the inputs (items of List kinds included).
 struct KubeObject {
@@ -53,6 +54,7 @@ struct LoadResult {
   // owner workload. Does not include the inline inventory of PolicyTests.
   ir::Inventory inventory;
   std::vector<ir::PolicyTest> tests;  // PolicyTest documents, in input order
+  std::vector<ir::PropertySet> property_sets;  // PropertySet documents (polc verify), in input order
   ir::DiagnosticSink sink;
   size_t documents = 0;
   size_t files_read = 0;  // files that passed the input checks

@@ -67,7 +67,7 @@ std::unique_lock<std::mutex> BddLock() {
 }
 
 PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& entries, const ir::Inventory& inventory,
-                   const ir::Settings& settings, const std::vector<EffectiveSelector>& extra)
+                   const ir::Settings& settings, const std::vector<EffectiveSelector>& extra, int first_var)
     : namespace_(std::move(namespace_name)) {
   base_ = PodIdentity({}, namespace_, "default", inventory, settings);
   // Only selectors that can match a pod of this namespace contribute keys:
@@ -87,7 +87,7 @@ PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& e
   }
   for (const auto& s : extra) collect(s);
 
-  int next = 0;
+  int next = first_var;
   for (const auto& [name, values] : mentioned) {
     Key key;
     key.name = name;
@@ -107,6 +107,7 @@ PodSpace::PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& e
     keys_.push_back(std::move(key));
   }
   if (bdd_varnum() < next) bdd_setvarnum(next);
+  end_var_ = next;
 
   domain_ = bddtrue;
   for (const auto& key : keys_) {

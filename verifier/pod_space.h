@@ -12,9 +12,10 @@
 // (`Domain()`). Selectors become BDDs exactly (In/NotIn/Exists/DoesNotExist
 // with Kubernetes semantics: NotIn and DoesNotExist match an absent key).
 //
-// BuDDy has process-wide state: every PodSpace reuses variables 0..n-1, so
-// BDDs of two PodSpaces must never be mixed, and only one thread may use
-// BuDDy at a time (see BddLock).
+// BuDDy has process-wide state: every PodSpace reuses variables from
+// `first_var` (0 unless given), so BDDs of two PodSpaces must never be mixed
+// unless the second starts at the first's EndVar(), and only one thread may
+// use BuDDy at a time (see BddLock).
 #pragma once
 
 #include <bdd.h>
@@ -49,13 +50,18 @@ class PodSpace {
 
   // The keys and values are collected from every selector of `entries`
   // (subjects, peers, requirements) and of `extra`.
+  // `first_var` places the space's variables after those of another space,
+  // so two spaces (a flow's source and destination pods) share one BDD
+  // variable order and their BDDs may be mixed (verifier/assertions*.cc).
   PodSpace(std::string namespace_name, const std::vector<PolicyEntry>& entries, const ir::Inventory& inventory,
-           const ir::Settings& settings, const std::vector<EffectiveSelector>& extra = {});
+           const ir::Settings& settings, const std::vector<EffectiveSelector>& extra = {}, int first_var = 0);
 
   const std::string& Namespace() const { return namespace_; }
   const std::vector<Key>& Keys() const { return keys_; }
   // The valid assignments: exactly one value per key.
   const bdd& Domain() const { return domain_; }
+  // One past the last variable of this space (first_var of a space after it).
+  int EndVar() const { return end_var_; }
 
   bdd Selector(const EffectiveSelector& selector) const;
   bdd Requirement(const LabelRequirement& requirement) const;
@@ -86,6 +92,7 @@ class PodSpace {
   std::map<std::string, size_t, std::less<>> key_index_;
   Identity base_;  // the constants: a pod of the namespace without labels
   bdd domain_;
+  int end_var_ = 0;
 };
 
 }  // namespace polc::verifier::internal

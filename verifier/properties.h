@@ -41,6 +41,9 @@ struct PropertyResult {
   // The rules that matter for the verdict (the policies that enforce default
   // deny, the entry that denies DNS, ...), with their locations.
   std::vector<RuleMatch> rules;
+  // The statement of a user-written assertion (verifier/assertions.h);
+  // unset for the built-in properties.
+  ir::SourceLocation location;
 };
 
 // The built-in properties of `config.required` (all when empty), in the

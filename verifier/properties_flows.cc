@@ -132,6 +132,10 @@ bdd NeverLearned(const PropertyContext& ctx, const PodSpace& space, const Policy
 
 }  // namespace
 
+std::vector<RuleMatch> RuleTrail(const FlowResult& replay, const PropertyContext& ctx, const Flow& flow) {
+  return Trail(replay, ctx, flow);
+}
+
 void VerifyDns(const PropertyContext& ctx, const std::vector<std::string>& scope, std::vector<PropertyResult>& out) {
   Target dns = DnsServer(ctx);
   for (const auto& ns : scope) {

@@ -88,11 +88,15 @@ void AddPrefixCuts(const IpPrefix& p, bool v6, std::set<Address>& cuts) {
 
 // One address per interval of `cidr` that every mentioned bound of its
 // family cuts.
-std::vector<std::string> Representatives(const PropertyContext& ctx, std::string_view cidr) {
+std::vector<std::string> Representatives(const PropertyContext& ctx, std::string_view cidr,
+                                         const std::vector<std::string>& extra_cidrs = {}) {
   auto prefix = ParseIpPrefix(cidr);
   if (!prefix) return {};
   const bool v6 = prefix->address.v6;
   std::set<Address> cuts;
+  for (const auto& extra : extra_cidrs) {
+    if (auto p = ParseIpPrefix(extra)) AddPrefixCuts(*p, v6, cuts);
+  }
   for (const auto& entry : ctx.entries) {
     for (const auto& peer : entry.peers) {
       if (peer.kind != PeerMatcher::Kind::kCidr) continue;
@@ -150,6 +154,16 @@ Flow HostFlow(ir::FlowPeer from, const ir::Node& node, const ir::HostFlowRequire
 }
 
 }  // namespace
+
+std::vector<std::string> CidrRepresentatives(const PropertyContext& ctx, std::string_view cidr,
+                                             const std::vector<std::string>& extra_cidrs) {
+  return Representatives(ctx, cidr, extra_cidrs);
+}
+
+std::vector<uint16_t> PortRepresentatives(const PropertyContext& ctx, const Identity& destination,
+                                          ir::Protocol protocol, uint32_t low, uint32_t high) {
+  return RepresentativePorts(ctx, destination, protocol, low, high);
+}
 
 void VerifyHostLockout(const PropertyContext& ctx, const std::vector<std::string>& scope,
                        std::vector<PropertyResult>& out) {

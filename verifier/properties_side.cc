@@ -69,6 +69,7 @@ bdd SideAllows(const SideInput& in, const PropertyContext& ctx, const Flow& flow
     default_deny = bddtrue;
   }
   auto matches_remote = [&](const EffectiveSelector& selector) {
+    if (in.remote_space != nullptr) return in.remote_space->Selector(selector);
     return in.local_abstract ? Const(selector.Matches(*in.remote)) : space.Selector(selector);
   };
   // fromRequires/toRequires of every selecting entry constrain the remote
@@ -89,8 +90,9 @@ bdd SideAllows(const SideInput& in, const PropertyContext& ctx, const Flow& flow
       l3 = bddtrue;
     } else {
       for (const auto& peer : entry.peers) {
-        bdd m = in.local_abstract ? Const(PeerMatches(peer, *in.remote, settings.version))
-                                  : space.Peer(peer, settings.version);
+        bdd m = in.remote_space != nullptr ? in.remote_space->Peer(peer, settings.version)
+                : in.local_abstract           ? Const(PeerMatches(peer, *in.remote, settings.version))
+                                              : space.Peer(peer, settings.version);
         if (peer.endpoint_peer) m &= requirements;
         l3 |= m;
       }
