@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/build_command.h"
 #include "cli/connectivity_command.h"
 #include "cli/diff_command.h"
 #include "cli/lint_command.h"
@@ -32,6 +33,7 @@ Examples:
   polc connectivity policies/ cluster/
   polc diff --base-ref main policies/ --fail-on removed
   polc verify policies/ cluster/
+  polc build policies/ cluster/ -o polc.bpf.o --manifest polc.json
 
 Run 'polc <subcommand> --help' for its options. Reference: docs/CLI.md.)";
 
@@ -49,6 +51,7 @@ int Main(int argc, char** argv) {
   AddConnectivityCommand(app, exit_code);
   AddDiffCommand(app, exit_code);
   AddVerifyCommand(app, exit_code);
+  AddBuildCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

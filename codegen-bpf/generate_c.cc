@@ -101,9 +101,7 @@ constexpr const char* kParseL4Icmp = R"(	case IPPROTO_ICMP:
 	{
 		struct icmphdr_type *icmp = l4;
 
-		/* Only ICMP of the matching family: ICMPv6 in IPv4 is opaque. */
-		if ((pkt->protocol == IPPROTO_ICMP) != (pkt->family == POLC_FAMILY_IPV4))
-			return;
+		/* Either ICMP in either family: the plan keys both by type. */
 		if ((void *)(icmp + 1) > data_end)
 			return;
 		pkt->dport = bpf_htons(icmp->type);
