@@ -127,6 +127,7 @@ ir::Plan BuildDatapathPlan(const ir::PolicySet& policies, const ir::Inventory& i
   std::stable_sort(local.begin(), local.end(), [&](const ir::Endpoint* a, const ir::Endpoint* b) {
     return std::make_tuple(ns_of(a), a->name, a->pod_name, a->kind) < std::make_tuple(ns_of(b), b->name, b->pod_name, b->kind);
   });
+  plan_internal::EntryIndex index = plan_internal::IndexEntries(entries);
   std::vector<ir::PlanAddress> seen_addresses;
   for (const ir::Endpoint* e : local) {
     ir::PlanEndpoint out;
@@ -160,9 +161,9 @@ ir::Plan BuildDatapathPlan(const ir::PolicySet& policies, const ir::Inventory& i
     }
     plan_internal::Subject subject{e, resolved.self, HostIdentity(inventory.FindNode(e->node), inventory, settings),
                                    out.id};
-    plan_internal::AddDirectionEntries(universe, entries, subject, ir::Direction::kIngress, settings, rule_ids,
+    plan_internal::AddDirectionEntries(universe, entries, index, subject, ir::Direction::kIngress, settings, rule_ids,
                                        out.ingress, plan.entries, warnings);
-    plan_internal::AddDirectionEntries(universe, entries, subject, ir::Direction::kEgress, settings, rule_ids,
+    plan_internal::AddDirectionEntries(universe, entries, index, subject, ir::Direction::kEgress, settings, rule_ids,
                                        out.egress, plan.entries, warnings);
     plan.endpoints.push_back(std::move(out));
   }

@@ -190,11 +190,49 @@ void Resolve(uint32_t endpoint, ir::Direction direction, uint32_t remote, const 
   }
 }
 
+// The namespaces an entry's subject selector requires (an `In` on the pod
+// namespace label, as CNP and NetworkPolicy subjects always have), if any.
+std::optional<std::vector<std::string>> SubjectNamespaces(const PolicyEntry& entry) {
+  for (const auto& r : entry.subject.requirements) {
+    if (r.key == kPodNamespaceLabel && (r.source == "k8s" || r.source == "any") && r.op == ir::SelectorOperator::kIn) {
+      return r.values;
+    }
+  }
+  return std::nullopt;
+}
+
+// Candidate entries for a subject, in entry order; SelectsSubject decides.
+std::vector<size_t> Candidates(const EntryIndex& index, const Identity& self) {
+  std::vector<size_t> out = index.unscoped;
+  for (const auto& label : self.labels) {
+    if (label.key != kPodNamespaceLabel) continue;
+    auto it = index.by_namespace.find(label.value);
+    if (it != index.by_namespace.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
-void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry>& entries, const Subject& subject,
-                         ir::Direction direction, const ir::Settings& settings, RuleIds& rules,
-                         ir::PlanDirection& out_direction, std::vector<ir::PlanEntry>& out,
+EntryIndex IndexEntries(const std::vector<PolicyEntry>& entries) {
+  EntryIndex index;
+  index.l3.resize(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto namespaces = SubjectNamespaces(entries[i]);
+    if (!namespaces) {
+      index.unscoped.push_back(i);
+      continue;
+    }
+    for (const auto& ns : *namespaces) index.by_namespace[ns].push_back(i);
+  }
+  return index;
+}
+
+void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry>& entries, EntryIndex& index,
+                         const Subject& subject, ir::Direction direction, const ir::Settings& settings,
+                         RuleIds& rules, ir::PlanDirection& out_direction, std::vector<ir::PlanEntry>& out,
                          std::vector<std::string>& warnings) {
   out_direction = {};
   const Identity& self = subject.self;
@@ -203,7 +241,8 @@ void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry
   if (settings.enforcement == ir::EnforcementMode::kNever) return;
   if (host && !settings.host_firewall) return;
   std::vector<const PolicyEntry*> selecting;
-  for (const auto& entry : entries) {
+  for (size_t i : Candidates(index, self)) {
+    const PolicyEntry& entry = entries[i];
     if (entry.direction == direction && internal::SelectsSubject(entry, self)) selecting.push_back(&entry);
   }
   // 3.1, 3.4, 3.5.
@@ -229,14 +268,31 @@ void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry
   std::vector<const ir::Endpoint*> own = {subject.endpoint};
   bool ingress = direction == ir::Direction::kIngress;
   for (const PolicyEntry* entry : selecting) {
-    uint32_t rule = static_cast<uint32_t>(entry - entries.data()) + 1;
-    std::vector<bool> matched(remotes.size());
-    bool all = !remotes.empty();
-    for (size_t i = 0; i < remotes.size(); ++i) {
-      matched[i] = internal::L3Matches(*entry, *remotes[i], settings.version, requirements);
-      all = all && matched[i];
+    size_t entry_index = static_cast<size_t>(entry - entries.data());
+    uint32_t rule = static_cast<uint32_t>(entry_index) + 1;
+    std::vector<char> matched;
+    if (requirements.empty()) {  // the same for every subject: computed once
+      std::vector<char>& cached = index.l3[entry_index];
+      if (cached.empty()) {
+        cached.resize(remotes.size());
+        for (size_t i = 0; i < remotes.size(); ++i) {
+          cached[i] = internal::L3Matches(*entry, universe.identities[i].seen, settings.version, requirements);
+        }
+      }
+      matched = cached;
+    } else {
+      matched.resize(remotes.size());
+      for (size_t i = 0; i < remotes.size(); ++i) {
+        matched[i] = internal::L3Matches(*entry, *remotes[i], settings.version, requirements);
+      }
     }
-    if (std::none_of(matched.begin(), matched.end(), [](bool b) { return b; })) continue;
+    for (size_t i = 0; i < remotes.size(); ++i) {  // identity 1 is this endpoint's own host
+      if (universe.identities[i].id == ir::kHostIdentity) {
+        matched[i] = internal::L3Matches(*entry, *remotes[i], settings.version, requirements);
+      }
+    }
+    bool all = !remotes.empty() && std::all_of(matched.begin(), matched.end(), [](char b) { return b != 0; });
+    if (std::none_of(matched.begin(), matched.end(), [](char b) { return b != 0; })) continue;
     // Pieces that hold for every matched remote, and egress named ports,
     // which depend on the remote's container ports.
     std::vector<Piece> fixed;

@@ -80,11 +80,24 @@ struct RuleIds {
   bool allow_localhost_used = false;
 };
 
+// Shared by all endpoints, so that a cluster of thousands of endpoints does
+// not match every entry against every subject and identity again: the
+// entries a subject of a namespace can be selected by (an exact
+// SelectsSubject still decides), and each entry's L3 matches over the
+// universe, computed once (without fromRequires, which depends on the
+// subject; identity 1 is per endpoint and always asked).
+struct EntryIndex {
+  std::map<std::string, std::vector<size_t>> by_namespace;  // entries whose subject requires the namespace
+  std::vector<size_t> unscoped;                             // all other entries
+  std::vector<std::vector<char>> l3;                        // per entry, per universe identity; empty = not yet
+};
+EntryIndex IndexEntries(const std::vector<internal::PolicyEntry>& entries);
+
 // Fills `direction` (enforcement, default deny) and appends the resolved
 // entries of one endpoint and direction, as the evaluator judges (3.1-3.6, 4).
 void AddDirectionEntries(const Universe& universe, const std::vector<internal::PolicyEntry>& entries,
-                         const Subject& subject, ir::Direction direction, const ir::Settings& settings,
-                         RuleIds& rules, ir::PlanDirection& out_direction, std::vector<ir::PlanEntry>& out,
-                         std::vector<std::string>& warnings);
+                         EntryIndex& index, const Subject& subject, ir::Direction direction,
+                         const ir::Settings& settings, RuleIds& rules, ir::PlanDirection& out_direction,
+                         std::vector<ir::PlanEntry>& out, std::vector<std::string>& warnings);
 
 }  // namespace polc::verifier::plan_internal
