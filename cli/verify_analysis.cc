@@ -117,7 +117,8 @@ void AddMapPressure(const ir::PolicySet& policies, const ir::Inventory& inventor
     for (size_t i = 0; i < p.policies.size() && i < 3; ++i) {
       const ir::Policy& policy = policies.policies[static_cast<size_t>(p.policies[i].first)];
       std::string at = out.FileLine(policy.meta.location);
-      top += fmt::format("{}{} ({} entries{})", top.empty() ? "" : ", ", PolicyLabel(policy), p.policies[i].second,
+      top += fmt::format("{}{} ({} {}{})", top.empty() ? "" : ", ", PolicyLabel(policy), p.policies[i].second,
+                         p.policies[i].second == 1 ? "entry" : "entries",
                          at.empty() ? "" : ", " + at);
     }
     std::string message = fmt::format(

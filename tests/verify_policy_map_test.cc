@@ -38,6 +38,7 @@ TEST_CASE("examples/policy-map: one endpoint near bpf-policy-map-max, one above 
   CHECK(Has(run.output, "endpoint edge/web-1 is predicted to need 304 BPF policy map entries"));
   CHECK(Has(run.output, "CiliumNetworkPolicy edge/web-partners (160 entries"));
   CHECK(Has(run.output, "CiliumNetworkPolicy edge/web-admin (144 entries"));
+  CHECK(Has(run.output, "CiliumNetworkPolicy edge/api-metrics (1 entry, "));
   std::string expected = Golden(SourceDir() + "/examples/policy-map/expected.txt", run.output);
   CHECK(run.output == expected);
 

@@ -25,8 +25,8 @@ void LintMapPressure(const LintContext& ctx) {
     std::string top;
     for (size_t i = 0; i < p.policies.size() && i < 3; ++i) {
       const ir::Policy& policy = ctx.policies.policies[static_cast<size_t>(p.policies[i].first)];
-      top += fmt::format("{}{}/{} ({} entries)", top.empty() ? "" : ", ", policy.meta.namespace_.empty() ? "-" : policy.meta.namespace_,
-                         policy.meta.name, p.policies[i].second);
+      top += fmt::format("{}{}/{} ({} {})", top.empty() ? "" : ", ", policy.meta.namespace_.empty() ? "-" : policy.meta.namespace_,
+                         policy.meta.name, p.policies[i].second, p.policies[i].second == 1 ? "entry" : "entries");
     }
     std::string message = fmt::format(
         "endpoint {} is predicted to need {} BPF policy map entries, {} bpf-policy-map-max {}; most come from {} "
