@@ -157,6 +157,14 @@ bool CheckAssertions(const std::vector<ir::PropertySet>& sets, const ir::Diagnos
     PrintError("a PropertySet has errors (see above); fix them so that every assertion is proved");
     return false;
   }
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end()) {
+    PrintError(fmt::format("two PropertySets both have an assertion named '{}'; rename one so that each result "
+                           "names one statement",
+                           dup->substr(std::string_view("assertion:").size())));
+    return false;
+  }
   for (const std::string& name : required) {
     if (!name.starts_with("assertion:") || std::find(names.begin(), names.end(), name) != names.end()) continue;
     std::string message = fmt::format("--require {}: no PropertySet of the inputs has this assertion", name);

@@ -105,6 +105,14 @@ TEST_CASE("polc verify --properties; a PropertySet with errors is exit 2", "[exa
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("bad.yaml:9:15: error: 'dney' is not an expectation") != std::string::npos);
   CHECK(bad.output.find("did you mean 'deny'?") != std::string::npos);
+
+  // The same statement name in two PropertySets would give two results of one name.
+  RunCommand("sed 's/name: extra/name: extra-copy/' " + dir + "/good.yaml > " + dir + "/copy.yaml");
+  CommandResult twice = RunCommand(Verify(std::string(kZeroTrust) + "--properties " + dir + "/good.yaml --properties " +
+                                          dir + "/copy.yaml 2>&1"));
+  INFO(twice.output);
+  CHECK(twice.exit_code == 2);
+  CHECK(twice.output.find("both have an assertion named 'frontend-reaches-world'") != std::string::npos);
   RunCommand("rm -rf " + dir);
 }
 
