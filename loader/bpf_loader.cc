@@ -200,7 +200,7 @@ size_t LoadedObject::Count(std::string_view map) {
   return count;
 }
 
-TestRunResult LoadedObject::Run(std::string_view program, std::span<const uint8_t> packet) {
+TestRunResult LoadedObject::Run(std::string_view program, std::span<const uint8_t> packet, int repeat) {
   TestRunResult result;
   bpf_program* found = bpf_object__find_program_by_name(object_, std::string(program).c_str());
   if (found == nullptr) {
@@ -211,13 +211,14 @@ TestRunResult LoadedObject::Run(std::string_view program, std::span<const uint8_
   options.sz = sizeof(options);
   options.data_in = packet.data();
   options.data_size_in = static_cast<uint32_t>(packet.size());
-  options.repeat = 1;
+  options.repeat = repeat;
   if (bpf_prog_test_run_opts(bpf_program__fd(found), &options) != 0) {
     result.error = "BPF_PROG_TEST_RUN failed: " + ErrnoText(errno);
     return result;
   }
   result.ok = true;
   result.retval = static_cast<int>(options.retval);
+  result.duration_ns = options.duration;
   return result;
 }
 

@@ -47,6 +47,7 @@ struct LoadError {
 struct TestRunResult {
   bool ok = false;     // the syscall succeeded
   int retval = -1;     // the program's return code (TC_ACT_OK / TC_ACT_SHOT)
+  uint32_t duration_ns = 0;  // the kernel's average time per run
   std::string error;   // when !ok
 };
 
@@ -69,8 +70,9 @@ class LoadedObject {
   // The number of entries of a hash or LPM map.
   size_t Count(std::string_view map);
 
-  // Runs program `program` once on `packet` (an Ethernet frame).
-  TestRunResult Run(std::string_view program, std::span<const uint8_t> packet);
+  // Runs program `program` on `packet` (an Ethernet frame), `repeat`
+  // times in the kernel (Katran's way of measuring ns per packet).
+  TestRunResult Run(std::string_view program, std::span<const uint8_t> packet, int repeat = 1);
   // The verdict events written since the last call.
   std::vector<polc_event> TakeEvents();
 
