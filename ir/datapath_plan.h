@@ -88,8 +88,8 @@ struct PlanDirection {
 };
 
 struct PlanEndpoint {
-  uint32_t id = 0;  // 1.. in (namespace, name) order
-  std::string namespace_;
+  uint32_t id = 0;  // 1.. in (namespace, name) order; then, with the host firewall, the nodes
+  std::string namespace_;  // empty for a node (host firewall: its host policies apply)
   std::string name;
   uint32_t identity = 0;
   uint32_t node = 0;  // index + 1 into Plan::nodes; 0 = unknown

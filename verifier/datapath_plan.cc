@@ -167,13 +167,43 @@ ir::Plan BuildDatapathPlan(const ir::PolicySet& policies, const ir::Inventory& i
                                        out.egress, plan.entries, warnings);
     plan.endpoints.push_back(std::move(out));
   }
+  // With the host firewall the nodes are local endpoints too (after the
+  // pods, namespace empty), judged by host policies (nodeSelector, 2.2). An
+  // address a hostNetwork pod already has stays with that pod: the
+  // evaluator finds the pod first, with the same host identity.
+  if (settings.host_firewall) {
+    std::vector<const ir::Node*> nodes;
+    for (const auto& node : inventory.nodes) {
+      if (!options.node || node.name == *options.node) nodes.push_back(&node);
+    }
+    std::stable_sort(nodes.begin(), nodes.end(), [](const ir::Node* a, const ir::Node* b) { return a->name < b->name; });
+    for (const ir::Node* node : nodes) {
+      ir::PlanEndpoint out;
+      out.id = static_cast<uint32_t>(plan.endpoints.size()) + 1;
+      out.name = node->name;
+      out.identity = ir::kHostIdentity;
+      out.node = universe.NodeIndex(node->name);
+      for (const auto& text : node->ips) {
+        auto ip = ParseIpAddress(text);
+        if (!ip) continue;
+        ir::PlanAddress address = plan_internal::ToPlanAddress(*ip);
+        if (std::find(seen_addresses.begin(), seen_addresses.end(), address) != seen_addresses.end()) continue;
+        seen_addresses.push_back(address);
+        out.addresses.push_back(address);
+      }
+      out.audit = settings.policy_audit_mode;
+      Identity host = HostIdentity(node, inventory, settings);
+      plan_internal::Subject subject{nullptr, host, host, out.id};
+      plan_internal::AddDirectionEntries(universe, entries, index, subject, ir::Direction::kIngress, settings,
+                                         rule_ids, out.ingress, plan.entries, warnings);
+      plan_internal::AddDirectionEntries(universe, entries, index, subject, ir::Direction::kEgress, settings,
+                                         rule_ids, out.egress, plan.entries, warnings);
+      plan.endpoints.push_back(std::move(out));
+    }
+  }
   if (rule_ids.allow_localhost_used) {
     plan.rules.push_back({rule_ids.allow_localhost, "",
                           "allow-localhost: ingress from the local host is always allowed (3.6)", {}, false});
-  }
-  if (settings.host_firewall) {
-    AddWarning(warnings, "host firewall: the nodes themselves are not local endpoints of the plan; host policies "
-                         "apply only to hostNetwork endpoints");
   }
   MergeWorld(plan);
   std::sort(plan.entries.begin(), plan.entries.end(), [](const ir::PlanEntry& a, const ir::PlanEntry& b) {

@@ -265,7 +265,8 @@ void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry
   std::vector<const Identity*> remotes;
   for (const auto& u : universe.identities) remotes.push_back(u.id == ir::kHostIdentity ? &subject.host : &u.seen);
   std::map<uint32_t, std::vector<Piece>> groups;  // remote identity (0 = any) -> pieces
-  std::vector<const ir::Endpoint*> own = {subject.endpoint};
+  std::vector<const ir::Endpoint*> own;  // a node has no container ports
+  if (subject.endpoint != nullptr) own.push_back(subject.endpoint);
   bool ingress = direction == ir::Direction::kIngress;
   for (const PolicyEntry* entry : selecting) {
     size_t entry_index = static_cast<size_t>(entry - entries.data());

@@ -68,7 +68,7 @@ Universe BuildUniverse(const std::vector<internal::PolicyEntry>& entries, const 
 
 // One local endpoint as a policy subject.
 struct Subject {
-  const ir::Endpoint* endpoint = nullptr;
+  const ir::Endpoint* endpoint = nullptr;  // null for a node (host firewall)
   Identity self;  // as a subject of its own policies
   Identity host;  // the host of its own node: what identity 1 is for it
   uint32_t id = 0;

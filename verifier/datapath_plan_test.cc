@@ -376,11 +376,33 @@ TEST_CASE("plan: what it cannot judge as the evaluator does is a warning", "[dat
     return std::any_of(f.plan.warnings.begin(), f.plan.warnings.end(),
                        [&](const std::string& w) { return w.find(text) != std::string::npos; });
   };
-  CHECK(has("host firewall"));
+  CHECK_FALSE(has("host firewall"));
   CHECK(has("cluster IPs"));
   CHECK(has("app/client has no node"));
   Fixture clean = Build(Cnp("s", "server", "  ingress:\n  - fromEndpoints: [{matchLabels: {app: client}}]\n"));
   CHECK(clean.plan.warnings.empty());
+}
+
+TEST_CASE("plan: with the host firewall the nodes are endpoints judged by host policies", "[datapath-plan]") {
+  ir::Settings settings;
+  settings.host_firewall = true;
+  std::string yaml =
+      "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: h}\nspec:\n"
+      "  nodeSelector: {matchLabels: {zone: z1}}\n"
+      "  ingress:\n  - fromEntities: [remote-node]\n    toPorts: [{ports: [{port: '22', protocol: TCP}]}]\n";
+  Fixture f = Build(yaml, settings);
+  REQUIRE(f.plan.endpoints.size() == 6);
+  const ir::PlanEndpoint& node1 = f.plan.endpoints[4];
+  CHECK(node1.name == "node-1");
+  CHECK(node1.namespace_.empty());
+  CHECK(node1.identity == ir::kHostIdentity);
+  CHECK(node1.ingress.enforced);
+  CHECK_FALSE(f.plan.endpoints[5].ingress.enforced);  // node-2 is in zone z2
+  CHECK(Allows(f, {"192.168.1.12", "192.168.1.11", 6, 22}, kIn));
+  CHECK_FALSE(Allows(f, {"192.168.1.12", "192.168.1.11", 6, 23}, kIn));
+  CHECK_FALSE(Allows(f, {kClient, "192.168.1.11", 6, 22}, kIn));  // a pod is not remote-node
+  CHECK(Allows(f, {kClient, "192.168.1.12", 6, 22}, kIn));
+  CHECK(Judge(f, {"192.168.1.12", "192.168.1.11", 6, 22}, kIn).local);
 }
 
 }  // namespace
