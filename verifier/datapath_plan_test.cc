@@ -405,5 +405,33 @@ TEST_CASE("plan: with the host firewall the nodes are endpoints judged by host p
   CHECK(Judge(f, {"192.168.1.12", "192.168.1.11", 6, 22}, kIn).local);
 }
 
+TEST_CASE("plan: CIDR groups and selector-less Service backends are CIDR identities", "[datapath-plan]") {
+  ir::Inventory inventory = PlanInventory();
+  ir::InventoryService external;
+  external.name = "db";
+  external.namespace_ = "app";
+  external.endpoint_ips = {"172.16.0.5"};
+  inventory.services.push_back(external);
+  std::string yaml =
+      "apiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata: {name: partners}\n"
+      "spec:\n  externalCIDRs: [198.51.100.0/24, '2001:db8:5::/48']\n---\n" +
+      Cnp("c", "client",
+          "  egress:\n  - toCIDRSet: [{cidrGroupRef: partners}]\n"
+          "  - toServices: [{k8sService: {serviceName: db}}]\n    toPorts: [{ports: [{port: '5432', protocol: TCP}]}]\n");
+  Fixture f = Build(yaml, {}, inventory);
+  for (const auto& [address, bits] : std::vector<std::pair<std::string, int>>{
+           {"198.51.100.0", 24}, {"2001:db8:5::", 48}, {"172.16.0.5", 32}}) {
+    INFO(address << "/" << bits);
+    REQUIRE(PrefixOf(f.plan, address, bits) != nullptr);
+    CHECK(PrefixOf(f.plan, address, bits)->identity >= ir::kFirstCidrIdentity);
+  }
+  CHECK(Allows(f, {kClient, "198.51.100.9", 6, 443}, kOut));
+  CHECK(Allows(f, {"fd00::1", "2001:db8:5::9", 6, 443}, kOut));
+  CHECK_FALSE(Allows(f, {kClient, "198.51.101.9", 6, 443}, kOut));
+  CHECK(Allows(f, {kClient, "172.16.0.5", 6, 5432}, kOut));
+  CHECK_FALSE(Allows(f, {kClient, "172.16.0.5", 6, 5433}, kOut));
+  CHECK_FALSE(Allows(f, {kClient, "172.16.0.6", 6, 5432}, kOut));
+}
+
 }  // namespace
 }  // namespace polc::verifier::test
