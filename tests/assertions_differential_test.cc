@@ -270,6 +270,10 @@ bool Listed(const ir::Assertion& a, const Flow& flow, const ir::Inventory& inven
         return true;
     } else if (const auto* ip = std::get_if<ir::IpPeer>(&flow.destination)) {
       if (InCidrs(allowed.to.cidrs, ip->address)) return true;
+    } else if (std::holds_alternative<ir::NodePeer>(flow.destination)) {
+      // A pod without a node sees every node as its local host.
+      if (std::find(allowed.to.entities.begin(), allowed.to.entities.end(), "host") != allowed.to.entities.end())
+        return true;
     }
   }
   return false;
@@ -283,6 +287,7 @@ bool BruteOnlyFails(const Evaluator& evaluator, const ir::Inventory& inventory, 
     for (const auto& pod : AllPods(ns.name)) destinations.push_back(pod);
   }
   for (const auto& e : kEntities) destinations.push_back(ir::EntityPeer{e});
+  for (const auto& node : inventory.nodes) destinations.push_back(ir::NodePeer{node.name});
   for (const char* ip : {"1.1.1.1", "1.1.0.5", "8.8.8.8", "8.8.8.9", "10.1.2.3", "192.168.1.9", "192.168.2.1",
                          "11.0.0.1", "0.0.0.1"}) {
     destinations.push_back(ir::IpPeer{ip});

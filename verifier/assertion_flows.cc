@@ -166,6 +166,9 @@ std::vector<PeerTarget> UniverseTargets(const PropertyContext& ctx, const std::v
   for (std::string_view entity : kEntities) {
     out.push_back(Target(ctx, ir::EntityPeer{std::string(entity)}, "entity " + std::string(entity)));
   }
+  // Each inventory node too: toNodes rules select nodes by their labels,
+  // which the bare host and remote-node entities do not carry.
+  for (const auto& node : ctx.inventory.nodes) out.push_back(Target(ctx, ir::NodePeer{node.name}, "node " + node.name));
   std::vector<std::string> cidrs;
   std::set<std::string> names = RuleNames(ctx);
   names.insert(std::string(kOtherName));
@@ -188,6 +191,13 @@ std::vector<PeerTarget> UniverseTargets(const PropertyContext& ctx, const std::v
 bool PeerCovered(const PropertyContext& ctx, const ir::PeerSetSpec& to, const PeerTarget& target) {
   if (const auto* entity = std::get_if<ir::EntityPeer>(&target.peer)) {
     return std::find(to.entities.begin(), to.entities.end(), entity->name) != to.entities.end();
+  }
+  if (std::holds_alternative<ir::NodePeer>(target.peer)) {
+    // A node is the entity it resolves to for a pod (the local host, or a
+    // remote node).
+    return std::any_of(to.entities.begin(), to.entities.end(), [&](const std::string& entity) {
+      return (entity == "host" || entity == "remote-node") && target.resolved.seen.HasReserved(entity);
+    });
   }
   if (const auto* ip = std::get_if<ir::IpPeer>(&target.peer)) {
     std::optional<IpAddress> address = ParseIpAddress(ip->address);

@@ -48,6 +48,7 @@ bool PortCovered(const std::vector<ir::AssertionPort>& ports, PortCase port);
 // and one instance of its own.
 std::vector<PeerTarget> PeerTargets(const PropertyContext& ctx, const ir::PeerSetSpec& to);
 // Every non-pod destination a pod could send to, for `only`: the entities,
+// every inventory node,
 // one world address per interval of IPv4 and IPv6 (cut at every CIDR bound
 // of the entries and of `allowed`; addresses of pods and nodes are left to
 // the pod and entity destinations), and the DNS names the entries and
