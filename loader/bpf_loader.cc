@@ -222,6 +222,11 @@ TestRunResult LoadedObject::Run(std::string_view program, std::span<const uint8_
   return result;
 }
 
+int LoadedObject::ProgramFd(std::string_view program) const {
+  bpf_program* found = bpf_object__find_program_by_name(object_, std::string(program).c_str());
+  return found == nullptr ? -1 : bpf_program__fd(found);
+}
+
 std::vector<polc_event> LoadedObject::TakeEvents() {
   if (events_ != nullptr) ring_buffer__consume(events_);
   std::vector<polc_event> events;

@@ -76,6 +76,10 @@ class LoadedObject {
   // The verdict events written since the last call.
   std::vector<polc_event> TakeEvents();
 
+  // The file descriptor of a loaded program (-1: none), e.g. to attach it;
+  // owned by this object.
+  int ProgramFd(std::string_view program) const;
+
   // The program and map names of the loaded object, in object order.
   std::vector<std::string> Programs() const;
   std::vector<std::string> Maps() const;
