@@ -11,6 +11,7 @@ packages=(
   libbdd-dev                    # BuDDy BDDs for polc verify (verifier/pod_space)
   llvm-19-dev libclang-19-dev libclang-cpp19-dev  # in-process BPF compilation (codegen-bpf/)
   libbpf-dev                    # loading BPF objects, kernel tests (loader/)
+  iproute2 python3              # veth/netns end-to-end test (tests/kernel_veth_test.cc)
 )
 
 missing=()
