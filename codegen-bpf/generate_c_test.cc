@@ -49,6 +49,9 @@ TEST_CASE("Only the features the plan uses are compiled in", "[codegen]") {
   CHECK_FALSE(Contains(lean, "POLC_POLICY_DENY"));
   CHECK_FALSE(Contains(lean, "IPPROTO_ICMP:"));
   CHECK_FALSE(Contains(lean, "POLC_POLICY_L7_PROXY"));
+  BuildResult lean_built = BuildObject(plan);
+  CHECK(lean_built.ok);
+  CHECK(lean_built.diagnostics.empty());  // -Wall clean without deny, ICMP, L7
 
   // Features follow the contents even when the plan's flags lag.
   plan.endpoints[0].addresses.push_back(testing::Address("fd00::1"));
@@ -67,6 +70,7 @@ TEST_CASE("Only the features the plan uses are compiled in", "[codegen]") {
   BuildResult built = BuildObject(plan);
   INFO(built.diagnostics);
   CHECK(built.ok);
+  CHECK(built.diagnostics.empty());
 }
 
 TEST_CASE("An empty plan gives a valid program that passes everything", "[codegen]") {
