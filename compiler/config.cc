@@ -250,8 +250,11 @@ void ReadVerify(const FieldReader& top, LowerContext& ctx, ir::VerifyConfig& ver
     for (const YamlNode* item : require->items) {
       std::optional<std::string> name = ScalarString(*item, "a property in verify.require", ctx);
       if (!name) continue;
-      if (std::find(ir::kBuiltinProperties.begin(), ir::kBuiltinProperties.end(), *name) ==
-          ir::kBuiltinProperties.end()) {
+      // "assertions" and "assertion:NAME" select PropertySet statements,
+      // which polc verify checks once the inputs are loaded.
+      bool assertion = *name == "assertions" || name->starts_with("assertion:");
+      if (!assertion && std::find(ir::kBuiltinProperties.begin(), ir::kBuiltinProperties.end(), *name) ==
+                            ir::kBuiltinProperties.end()) {
         ReportUnknownName(*item, *name, "property", ir::kBuiltinProperties, ctx);
       } else if (std::find(verify.required.begin(), verify.required.end(), *name) == verify.required.end()) {
         verify.required.push_back(std::move(*name));

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "compiler/config.h"
 #include "compiler/loader.h"
 
 namespace polc::compiler {
@@ -192,6 +193,14 @@ spec:
   // Not polc.io: not a PropertySet (another tool's kind of the same name).
   LoadResult other = LoadYaml("apiVersion: example.com/v1\nkind: PropertySet\nmetadata: {name: s}\n");
   CHECK(other.property_sets.empty());
+}
+
+TEST_CASE("config: verify.require names assertions", "[property-set][config]") {
+  ir::DiagnosticSink sink;
+  Config config = ParseConfig("verify:\n  require: [dns, assertions, \"assertion:a\", assertoins]\n", 0, sink);
+  REQUIRE(sink.diagnostics().size() == 1);  // only the misspelt name
+  CHECK(sink.diagnostics()[0].location.column == 45);
+  CHECK(config.verify.required == std::vector<std::string>{"dns", "assertions", "assertion:a"});
 }
 
 }  // namespace
