@@ -127,7 +127,7 @@ ir::Plan BuildDatapathPlan(const ir::PolicySet& policies, const ir::Inventory& i
   std::stable_sort(local.begin(), local.end(), [&](const ir::Endpoint* a, const ir::Endpoint* b) {
     return std::make_tuple(ns_of(a), a->name, a->pod_name, a->kind) < std::make_tuple(ns_of(b), b->name, b->pod_name, b->kind);
   });
-  plan_internal::EntryIndex index = plan_internal::IndexEntries(entries);
+  plan_internal::EntryIndex index = plan_internal::IndexEntries(entries, universe);
   std::vector<ir::PlanAddress> seen_addresses;
   for (const ir::Endpoint* e : local) {
     ir::PlanEndpoint out;

@@ -214,10 +214,63 @@ std::vector<size_t> Candidates(const EntryIndex& index, const Identity& self) {
   return out;
 }
 
+// The universe identities an entry's L3 part can match: a superset, which
+// L3Matches then decides (fromRequires only narrows it further).
+std::vector<size_t> L3Candidates(const EntryIndex& index, const PolicyEntry& entry) {
+  std::vector<size_t> all(index.identities);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  if (entry.l3_wildcard) return all;
+  std::vector<size_t> out;
+  auto append = [&](const std::vector<size_t>& list) { out.insert(out.end(), list.begin(), list.end()); };
+  for (const auto& peer : entry.peers) {
+    switch (peer.kind) {
+      case PeerMatcher::Kind::kNothing: break;
+      case PeerMatcher::Kind::kAll: return all;
+      case PeerMatcher::Kind::kCidr:
+      case PeerMatcher::Kind::kFqdn: append(index.world); break;
+      case PeerMatcher::Kind::kSelectors:
+        for (const auto& selector : peer.selectors) {
+          // The narrowest `In`/`Exists` requirement (all are ANDed).
+          std::optional<std::vector<size_t>> narrowest;
+          for (const auto& r : selector.requirements) {
+            std::vector<size_t> these;
+            if (r.op == ir::SelectorOperator::kExists) {
+              if (auto it = index.by_key.find(r.key); it != index.by_key.end()) these = it->second;
+            } else if (r.op == ir::SelectorOperator::kIn && !r.values.empty()) {
+              for (const auto& value : r.values) {
+                auto it = index.by_label.find({r.key, value});
+                if (it != index.by_label.end()) these.insert(these.end(), it->second.begin(), it->second.end());
+              }
+            } else {
+              continue;
+            }
+            if (!narrowest || these.size() < narrowest->size()) narrowest = std::move(these);
+          }
+          if (!narrowest) return all;
+          append(*narrowest);
+        }
+        break;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
-EntryIndex IndexEntries(const std::vector<PolicyEntry>& entries) {
+EntryIndex IndexEntries(const std::vector<PolicyEntry>& entries, const Universe& universe) {
   EntryIndex index;
+  index.identities = universe.identities.size();
+  for (size_t i = 0; i < universe.identities.size(); ++i) {
+    const Identity& seen = universe.identities[i].seen;
+    if (seen.kind == IdentityKind::kWorld) index.world.push_back(i);
+    for (const auto& label : seen.labels) {  // any source: a superset for every requirement source
+      index.by_label[{label.key, label.value}].push_back(i);
+      auto& keyed = index.by_key[label.key];
+      if (keyed.empty() || keyed.back() != i) keyed.push_back(i);
+    }
+  }
   index.l3.resize(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     auto namespaces = SubjectNamespaces(entries[i]);
@@ -275,15 +328,15 @@ void AddDirectionEntries(const Universe& universe, const std::vector<PolicyEntry
     if (requirements.empty()) {  // the same for every subject: computed once
       std::vector<char>& cached = index.l3[entry_index];
       if (cached.empty()) {
-        cached.resize(remotes.size());
-        for (size_t i = 0; i < remotes.size(); ++i) {
+        cached.assign(remotes.size(), 0);
+        for (size_t i : L3Candidates(index, *entry)) {
           cached[i] = internal::L3Matches(*entry, universe.identities[i].seen, settings.version, requirements);
         }
       }
       matched = cached;
     } else {
-      matched.resize(remotes.size());
-      for (size_t i = 0; i < remotes.size(); ++i) {
+      matched.assign(remotes.size(), 0);
+      for (size_t i : L3Candidates(index, *entry)) {
         matched[i] = internal::L3Matches(*entry, *remotes[i], settings.version, requirements);
       }
     }

@@ -90,8 +90,14 @@ struct EntryIndex {
   std::map<std::string, std::vector<size_t>> by_namespace;  // entries whose subject requires the namespace
   std::vector<size_t> unscoped;                             // all other entries
   std::vector<std::vector<char>> l3;                        // per entry, per universe identity; empty = not yet
+  // Universe identities (indices) by label, so a peer selector is tried
+  // only on identities that carry a label its `In`/`Exists` requirement needs.
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_label;  // (key, value)
+  std::map<std::string, std::vector<size_t>> by_key;
+  std::vector<size_t> world;  // CIDR and world identities (CIDR and FQDN peers)
+  size_t identities = 0;
 };
-EntryIndex IndexEntries(const std::vector<internal::PolicyEntry>& entries);
+EntryIndex IndexEntries(const std::vector<internal::PolicyEntry>& entries, const Universe& universe);
 
 // Fills `direction` (enforcement, default deny) and appends the resolved
 // entries of one endpoint and direction, as the evaluator judges (3.1-3.6, 4).
