@@ -11,7 +11,9 @@
 // at random; TCP, UDP, SCTP, ICMP, ICMPv6 and one protocol without ports.
 //
 // POLC_KERNEL_PLANS=N runs N random repositories (default 200, ~100k
-// packets); POLC_KERNEL_SEED=S replays one.
+// packets); POLC_KERNEL_SEED=S replays one. Random plans made directly from
+// the contract (port ranges, nested prefixes, protocol-0 entries) test the
+// code generation alone: POLC_KERNEL_RANDOM_PLANS=N (default 100).
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <random>
@@ -193,6 +195,98 @@ TEST_CASE("Kernel verdicts equal EvaluatePlan on random repositories", "[kernel]
   INFO(total_packets << " packets, each at both hooks");
   CHECK(failures == 0);
   CHECK(total_packets > 0);
+}
+
+// A random plan straight from the contract, without the plan builder:
+// nested IPv4/IPv6 prefixes (some of a node, with a local identity),
+// endpoints with random enforcement, default deny and audit, and per
+// (endpoint, direction, identity) disjoint random port ranges per protocol,
+// allow, deny or L7, with random rule ids; where a protocol-0 entry exists,
+// the protocols listed beside it cover every port (the contract's rule).
+ir::Plan RandomPlan(std::mt19937& rng) {
+  auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  ir::Plan plan;
+  plan.nodes = {"node-1", "node-2"};
+  std::vector<uint32_t> identities = {ir::kHostIdentity, ir::kWorldIdentity, ir::kRemoteNodeIdentity, 256, 257, 258};
+  const char* kBases[] = {"10.0.0.0", "10.1.0.0", "10.1.2.0", "192.168.1.11", "fd00::", "fd00:1::", "fd00:1::5"};
+  const int kBits[] = {8, 16, 24, 32, 16, 32, 128};
+  for (int i = 0; i < 7; ++i) {
+    if (pick(4) == 0) continue;
+    ir::PlanPrefix prefix{Address(kBases[i]), kBits[i], ir::kFirstCidrIdentity + static_cast<uint32_t>(i), 0, 0};
+    if (i == 3 || i == 6) {
+      prefix.identity = ir::kRemoteNodeIdentity;
+      prefix.node = static_cast<uint32_t>(1 + pick(2));
+      prefix.local_identity = ir::kHostIdentity;
+    }
+    plan.prefixes.push_back(prefix);
+    identities.push_back(prefix.identity);
+  }
+  int endpoints = 1 + pick(4);
+  for (int e = 0; e < endpoints; ++e) {
+    ir::PlanEndpoint endpoint;
+    endpoint.id = static_cast<uint32_t>(e + 1);
+    endpoint.name = "ep" + std::to_string(e);
+    endpoint.identity = 256 + static_cast<uint32_t>(pick(3));
+    endpoint.node = static_cast<uint32_t>(pick(3));
+    endpoint.addresses.push_back(Address("10.1.2." + std::to_string(10 + e)));
+    if (pick(2) == 0) endpoint.addresses.push_back(Address("fd00:1::" + std::to_string(10 + e)));
+    endpoint.ingress = {pick(5) != 0, pick(4) != 0};
+    endpoint.egress = {pick(5) != 0, pick(4) != 0};
+    endpoint.audit = pick(8) == 0;
+    plan.endpoints.push_back(endpoint);
+  }
+  for (uint32_t rule = 1; rule <= 12; ++rule) plan.rules.push_back({rule, "p", "p rule", {}, false});
+  const uint8_t kProtocols[] = {1, 6, 17, 58, 132};
+  for (const ir::PlanEndpoint& endpoint : plan.endpoints) {
+    for (ir::Direction direction : {ir::Direction::kIngress, ir::Direction::kEgress}) {
+      std::vector<uint32_t> remotes = {ir::kAnyIdentity};
+      for (uint32_t id : identities)
+        if (pick(3) == 0) remotes.push_back(id);
+      std::sort(remotes.begin(), remotes.end());
+      remotes.erase(std::unique(remotes.begin(), remotes.end()), remotes.end());
+      for (uint32_t remote : remotes) {
+        auto entry = [&](uint8_t protocol, int first, int last) {
+          ir::PlanEntry out{endpoint.id, direction, remote, protocol, static_cast<uint16_t>(first),
+                            static_cast<uint16_t>(last)};
+          int kind = pick(6);
+          out.deny = kind == 0;
+          out.needs_l7_proxy = kind == 1;
+          out.rule = static_cast<uint32_t>(1 + pick(12));
+          plan.entries.push_back(out);
+        };
+        bool any = pick(4) == 0;
+        if (any) entry(0, 0, 65535);
+        for (uint8_t protocol : kProtocols) {
+          if (pick(2) == 0) continue;
+          int max = protocol == 1 || protocol == 58 ? 255 : 65535;
+          std::vector<int> cuts = {0, max + 1};
+          for (int i = pick(5); i > 0; --i) cuts.push_back(pick(max + 1));
+          std::sort(cuts.begin(), cuts.end());
+          cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+          for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+            if (any || pick(2) == 0) entry(protocol, cuts[i], i + 2 == cuts.size() && any ? 65535 : cuts[i + 1] - 1);
+          }
+        }
+      }
+    }
+  }
+  std::sort(plan.entries.begin(), plan.entries.end(), [](const ir::PlanEntry& a, const ir::PlanEntry& b) {
+    return std::tie(a.endpoint, a.direction, a.remote_identity, a.protocol, a.port_first) <
+           std::tie(b.endpoint, b.direction, b.remote_identity, b.protocol, b.port_first);
+  });
+  return plan;
+}
+
+TEST_CASE("Kernel verdicts equal EvaluatePlan on random plans", "[kernel][codegen]") {
+  if (!KERNEL_TESTS_CAN_RUN()) return;
+  int plans = EnvInt("POLC_KERNEL_RANDOM_PLANS", 100);
+  int failures = 0;
+  for (int seed = 1; seed <= plans && failures <= 20; ++seed) {
+    std::mt19937 rng(static_cast<uint32_t>(seed) * 7919u);
+    ir::Plan plan = RandomPlan(rng);
+    failures += RunDifferential(plan, rng, 300, "random plan " + std::to_string(seed));
+  }
+  CHECK(failures == 0);
 }
 
 TEST_CASE("Kernel verdicts equal EvaluatePlan on examples/zero-trust", "[kernel][codegen][examples]") {
