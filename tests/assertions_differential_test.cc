@@ -1,7 +1,7 @@
 // Issue 5 section 1: user-written assertions (verifier/assertions*.cc, BDDs
 // over two pod blocks) against brute force. For random small policy sets
-// (tests/random_policy.h) and random statements, every pod of the source
-// and destination namespaces (each key: every vocabulary value, one
+// (tests/random_policy.h) and random statements (namespaces by name or by
+// namespaceSelector), every pod of the source and destination namespaces (each key: every vocabulary value, one
 // unmentioned value, absent), every port that bounds a class of the
 // generator's port vocabulary and every address of the statement's small
 // CIDRs is judged by the reference evaluator. allow/deny statements must
@@ -73,6 +73,17 @@ std::vector<std::string> NamespacesOf(const ir::PodSetSpec& pods, const ir::Inve
   std::vector<std::string> out;
   for (const auto& ns : inventory.namespaces) {
     if (SelectorMatches(*pods.namespace_selector, ns.labels)) out.push_back(ns.name);
+  }
+  return out;
+}
+
+// Every pod of the source set, over all its namespaces.
+std::vector<ir::LabelsPeer> SourcePods(const ir::PodSetSpec& from, const ir::Inventory& inventory) {
+  std::vector<ir::LabelsPeer> out;
+  for (const auto& ns : NamespacesOf(from, inventory)) {
+    for (const auto& pod : AllPods(ns)) {
+      if (SelectorMatches(from.pod_selector, pod.labels)) out.push_back(pod);
+    }
   }
   return out;
 }
@@ -170,8 +181,6 @@ struct StatementMaker {
     ir::Assertion a;
     a.name = "s" + std::to_string(index);
     a.from = Pods();
-    a.from.namespace_selector.reset();  // keep brute force small: one source namespace
-    if (a.from.namespace_.empty()) a.from.namespace_ = world.OneOf(inventory.namespaces).name;
     int kind = world.Pick(10);
     if (kind < 7) {
       a.expect = kind < 4 ? ir::AssertionExpect::kDeny : ir::AssertionExpect::kAllow;
@@ -240,8 +249,7 @@ bool BruteFails(const Evaluator& evaluator, const ir::Inventory& inventory, cons
     destinations = PeerDestinations(a.to, inventory, settings);
   }
   const std::vector<uint16_t> ports = BrutePorts(a.ports);
-  for (const auto& src : AllPods(a.from.namespace_)) {
-    if (!SelectorMatches(a.from.pod_selector, src.labels)) continue;
+  for (const auto& src : SourcePods(a.from, inventory)) {
     for (const auto& dst : destinations) {
       for (ir::Protocol protocol : ProtocolsOf(a.ports)) {
         for (uint16_t port : ports) {
@@ -295,8 +303,7 @@ bool BruteOnlyFails(const Evaluator& evaluator, const ir::Inventory& inventory, 
   std::vector<ir::AssertionPort> listed;
   for (const auto& allowed : a.only) listed.insert(listed.end(), allowed.ports.begin(), allowed.ports.end());
   const std::vector<uint16_t> ports = BrutePorts(listed);
-  for (const auto& src : AllPods(a.from.namespace_)) {
-    if (!SelectorMatches(a.from.pod_selector, src.labels)) continue;
+  for (const auto& src : SourcePods(a.from, inventory)) {
     for (const auto& dst : destinations) {
       for (ir::Protocol protocol : {ir::Protocol::kTcp, ir::Protocol::kUdp, ir::Protocol::kSctp}) {
         for (uint16_t port : ports) {
