@@ -86,8 +86,8 @@ struct Decider {
     return AssertionNamespaces(pods, policies, ctx.inventory, ctx.settings, sets);
   }
 
-  // Fills `result` with a failure from the flow `flow` between two concrete
-  // peers; `allowed` is what the symbolic engine found.
+  // Fills `result` with a failure: the symbolic witness `flow`, replayed
+  // through the reference evaluator, with the rules its verdict rests on.
   void Fail(PropertyResult& result, Flow flow, const std::string& description) const {
     Counterexample cex;
     cex.flow = std::move(flow);
@@ -158,6 +158,7 @@ struct Decider {
     std::vector<ir::AssertionPort> cuts;
     for (const auto& allowed : a.only) cuts.insert(cuts.end(), allowed.ports.begin(), allowed.ports.end());
     std::set<std::string> universe;
+    // A pod set naming no namespace stands for every known namespace.
     for (const auto& ns : Namespaces(ir::PodSetSpec{})) universe.insert(ns);
     universe.insert(std::string(kOtherNamespace));
     std::vector<PeerTarget> targets = UniverseTargets(ctx, a.only);

@@ -36,7 +36,8 @@ std::vector<PropertyResult> VerifyAssertions(const ir::PolicySet& policies, cons
 
 // The namespaces a statement's pod set quantifies over: its `namespace`,
 // or those of the inventory, of namespaced policies and of every
-// statement's `namespace` whose labels its namespaceSelector matches.
+// statement's `namespace` whose labels its namespaceSelector matches (all of
+// them when the set names neither).
 std::vector<std::string> AssertionNamespaces(const ir::PodSetSpec& pods, const ir::PolicySet& policies,
                                              const ir::Inventory& inventory, const ir::Settings& settings,
                                              const std::vector<ir::PropertySet>& sets);
