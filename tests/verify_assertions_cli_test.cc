@@ -116,5 +116,27 @@ TEST_CASE("polc verify --properties; a PropertySet with errors is exit 2", "[exa
   RunCommand("rm -rf " + dir);
 }
 
+TEST_CASE("polc verify: a failure no rule decided is annotated at its assertion", "[examples][verify][assertions]") {
+  // blog's egress is not enforced and kube-system has no ingress policy, so
+  // no rule decides the flow: the annotation points at the statement.
+  std::string file = "/tmp/polc-verify-assertions-at-" + std::to_string(getpid()) + ".yaml";
+  {
+    std::ofstream out(file);
+    out << "apiVersion: polc.io/v1alpha1\nkind: PropertySet\nmetadata: {name: at}\nspec:\n  assertions:\n"
+           "    - name: blog-never-reaches-kube-system\n"
+           "      from: {namespace: blog}\n"
+           "      to: {namespace: kube-system}\n"
+           "      expect: deny\n";
+  }
+  CommandResult run = RunCommand(Verify(std::string(kMistakes) + "--properties " + file +
+                                        " --require assertions --format github 2>/dev/null"));
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  size_t at = run.output.find("::error file=" + file + ",line=6,title=");
+  REQUIRE(at != std::string::npos);
+  CHECK(run.output.find("assertion%3Ablog-never-reaches-kube-system::", at) != std::string::npos);
+  RunCommand("rm -f " + file);
+}
+
 }  // namespace
 }  // namespace polc::testing
