@@ -74,7 +74,8 @@ std::vector<uint8_t> FlowKey(const loader::PacketSpec& packet) {
   return {bytes, bytes + sizeof(key)};
 }
 
-std::unique_ptr<loader::LoadedObject> LoadBaseline(const std::string& source, const std::vector<loader::MapFill>& fills) {
+std::unique_ptr<loader::LoadedObject> LoadBaseline(const std::string& source,
+                                                   const std::vector<loader::MapFill>& fills) {
   codegen::CompileResult compiled = codegen::CompileBpf(source);
   INFO(compiled.diagnostics);
   REQUIRE(compiled.ok);
