@@ -51,6 +51,15 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } polc_policy SEC(".maps");
 
+/* The entries of exactly one port (or ICMP type), asked before polc_policy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct polc_policy_exact_key);
+	__type(value, struct polc_policy_value);
+	__uint(max_entries, @POLICY_EXACT_MAX@);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} polc_policy_exact SEC(".maps");
+
 /* Connections opened by an allowed packet; their replies skip policy. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -261,6 +270,45 @@ constexpr const char* kRankL7 = "\tif (entry->flags & POLC_POLICY_L7_PROXY)\n\t\
 constexpr const char* kRankTail = R"(	return rank;
 }
 
+/*
+ * One identity's entry for the packet (step 4). polc_policy_exact holds the
+ * entries of exactly one port, which are full-length prefixes: when one
+ * holds the packet it is the longest match, so the trie (which holds the
+ * other entries) would return it too; on a miss, the trie's answer is the
+ * longest match among the rest, as before. The endpoint's flags skip the
+ * lookups that cannot hit. The value is copied out at once: the verifier
+ * rejects arithmetic that clang would otherwise do on two map value pointers.
+ */
+static __always_inline int policy_entry(const struct polc_policy_key *key, __u8 flags, __u8 exact_flag,
+					__u8 lpm_flag, struct polc_policy_value *out)
+{
+	struct polc_policy_value *entry;
+
+	if (flags & exact_flag) {
+		struct polc_policy_exact_key exact = {
+			.endpoint = key->endpoint,
+			.remote_identity = key->remote_identity,
+			.direction = key->direction,
+			.protocol = key->protocol,
+			.dport = key->dport,
+		};
+
+		entry = bpf_map_lookup_elem(&polc_policy_exact, &exact);
+		if (entry) {
+			*out = *entry;
+			return 1;
+		}
+	}
+	if (flags & lpm_flag) {
+		entry = bpf_map_lookup_elem(&polc_policy, key);
+		if (entry) {
+			*out = *entry;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 )";
 
 constexpr const char* kHandleHead = R"(static __always_inline int polc_handle(struct __sk_buff *skb, __u8 dir)
@@ -269,12 +317,25 @@ constexpr const char* kHandleHead = R"(static __always_inline int polc_handle(st
 	struct polc_endpoint_key ep_key = {};
 	struct polc_endpoint_value *ep;
 	struct polc_policy_key key = {};
-	struct polc_policy_value *entry, chosen = {};
-	int found = 0;
+	struct polc_policy_value chosen = {}, wildcard = {};
+	int found;
 	__u32 identity;
 	__u8 flags;
 
 	if (!parse_packet(skb, &pkt))
+		return TC_ACT_OK;
+
+	/*
+	 * Replies and established connections skip policy. Asked first, before
+	 * the endpoint, because most packets are of known connections. The key
+	 * has no endpoint, but the order changes no verdict: a known packet
+	 * passes with no event and no map write, and so does a packet with no
+	 * local endpoint, which is all the endpoint lookup first would decide
+	 * differently. (And an entry is only created by this program for a
+	 * packet whose endpoint it found, so at this hook it belongs to a local
+	 * endpoint's tuple anyway.)
+	 */
+	if (ct_known(&pkt, dir))
 		return TC_ACT_OK;
 
 	/* 1. The local endpoint: the source at egress, the destination at ingress. */
@@ -284,10 +345,6 @@ constexpr const char* kHandleHead = R"(static __always_inline int polc_handle(st
 	if (!ep)
 		return TC_ACT_OK;
 	flags = ep->flags[dir & 1];
-
-	/* Replies and established connections skip policy. */
-	if (ct_known(&pkt, dir))
-		return TC_ACT_OK;
 
 	/* 2. Not enforced: allowed, and tracked so that replies pass the other hook. */
 	if (!(flags & POLC_EP_ENFORCED)) {
@@ -305,17 +362,11 @@ constexpr const char* kHandleHead = R"(static __always_inline int polc_handle(st
 	key.direction = dir;
 	key.protocol = pkt.protocol;
 	key.dport = pkt.dport;
-	/* Values are copied out at once: the verifier rejects arithmetic that
-	 * clang would otherwise do on the two map value pointers. */
-	entry = bpf_map_lookup_elem(&polc_policy, &key);
-	if (entry) {
-		chosen = *entry;
-		found = 1;
-	}
+	found = policy_entry(&key, flags, POLC_EP_EXACT, POLC_EP_LPM, &chosen);
 	key.remote_identity = 0;
-	entry = bpf_map_lookup_elem(&polc_policy, &key);
-	if (entry && (!found || entry_rank(entry) < entry_rank(&chosen))) {
-		chosen = *entry;
+	if (policy_entry(&key, flags, POLC_EP_ANY_EXACT, POLC_EP_ANY_LPM, &wildcard) &&
+	    (!found || entry_rank(&wildcard) < entry_rank(&chosen))) {
+		chosen = wildcard;
 		found = 1;
 	}
 
@@ -422,6 +473,7 @@ MapSizes ChooseMapSizes(const ir::Plan& plan) {
   sizes.endpoints = AtLeast(contents.endpoints.size(), 1024);
   sizes.ipcache = AtLeast(contents.ipcache.size(), 16384);
   sizes.policy = AtLeast(contents.policy.size(), 16384);  // Cilium's bpf-policy-map-max default (8.3)
+  sizes.policy_exact = AtLeast(contents.policy_exact.size(), 16384);
   sizes.ct = 16384;
   sizes.events_bytes = 1 << 18;
   return sizes;
@@ -436,6 +488,7 @@ std::string GenerateBpfC(const ir::Plan& plan) {
   Replace(c, "@ENDPOINTS_MAX@", std::to_string(sizes.endpoints));
   Replace(c, "@IPCACHE_MAX@", std::to_string(sizes.ipcache));
   Replace(c, "@POLICY_MAX@", std::to_string(sizes.policy));
+  Replace(c, "@POLICY_EXACT_MAX@", std::to_string(sizes.policy_exact));
   Replace(c, "@CT_MAX@", std::to_string(sizes.ct));
   Replace(c, "@EVENTS_BYTES@", std::to_string(sizes.events_bytes));
 

@@ -24,6 +24,7 @@ struct MapSizes {
   uint32_t endpoints = 0;
   uint32_t ipcache = 0;
   uint32_t policy = 0;
+  uint32_t policy_exact = 0;
   uint32_t ct = 0;
   uint32_t events_bytes = 0;
 };

@@ -19,8 +19,9 @@ TEST_CASE("A hand-made plan compiles into an object with both programs, every ma
   INFO(built.diagnostics);
   REQUIRE(built.ok);
   CHECK(built.diagnostics.empty());  // -Wall clean
-  for (const char* name : {"polc_egress", "polc_ingress", "polc_endpoints", "polc_ipcache", "polc_policy", "polc_ct",
-                           "polc_events", ".maps", ".BTF", "polc_policy_key", "polc_event", "license"}) {
+  for (const char* name :
+       {"polc_egress", "polc_ingress", "polc_endpoints", "polc_ipcache", "polc_policy", "polc_policy_exact", "polc_ct",
+        "polc_events", ".maps", ".BTF", "polc_policy_key", "polc_event", "license"}) {
     INFO(name);
     CHECK(Contains(built.object, name));
   }

@@ -38,7 +38,11 @@ std::string DirectionName(uint8_t direction) { return direction == POLC_DIR_EGRE
 ordered_json DirectionFlags(uint8_t flags) {
   return {{"enforced", (flags & POLC_EP_ENFORCED) != 0},
           {"defaultDeny", (flags & POLC_EP_DEFAULT_DENY) != 0},
-          {"audit", (flags & POLC_EP_AUDIT) != 0}};
+          {"audit", (flags & POLC_EP_AUDIT) != 0},
+          {"lookups", {{"exact", (flags & POLC_EP_EXACT) != 0},
+                       {"lpm", (flags & POLC_EP_LPM) != 0},
+                       {"anyIdentityExact", (flags & POLC_EP_ANY_EXACT) != 0},
+                       {"anyIdentityLpm", (flags & POLC_EP_ANY_LPM) != 0}}}};
 }
 
 // Each map with its definition and entries: raw bytes for the loader, the
@@ -96,6 +100,18 @@ ordered_json Maps(const BuildResult& built, const MapSizes& sizes) {
         d["deny"] = (v.flags & POLC_POLICY_DENY) != 0;
         d["needsL7Proxy"] = (v.flags & POLC_POLICY_L7_PROXY) != 0;
         return d;
+      });
+  map(POLC_MAP_POLICY_EXACT, "hash", sizeof(polc_policy_exact_key), sizeof(polc_policy_value), sizes.policy_exact,
+      &raw[3], [&](size_t i) {
+        const auto& [k, v] = c.policy_exact[i];
+        return ordered_json{{"endpoint", k.endpoint},
+                            {"remoteIdentity", k.remote_identity},
+                            {"direction", DirectionName(k.direction)},
+                            {"protocol", k.protocol},
+                            {"port", FromNetwork(k.dport)},
+                            {"rule", v.rule},
+                            {"deny", (v.flags & POLC_POLICY_DENY) != 0},
+                            {"needsL7Proxy", (v.flags & POLC_POLICY_L7_PROXY) != 0}};
       });
   auto none = [](size_t) { return ordered_json(); };
   map(POLC_MAP_CT, "lru_hash", sizeof(polc_ct_key), sizeof(polc_ct_value), sizes.ct, nullptr, none);

@@ -1,6 +1,7 @@
 #include "codegen-bpf/map_contents.h"
 
 #include <cstring>
+#include <map>
 
 namespace polc::codegen {
 namespace {
@@ -77,24 +78,20 @@ polc_ipcache_key IpcacheKey(const ir::PlanAddress& address, int bits) {
   return key;
 }
 
+namespace {
+
+// The POLC_EP_EXACT / _LPM / _ANY_EXACT / _ANY_LPM bit of an entry.
+uint8_t LookupFlag(uint32_t remote_identity, bool exact) {
+  if (remote_identity == ir::kAnyIdentity) return exact ? POLC_EP_ANY_EXACT : POLC_EP_ANY_LPM;
+  return exact ? POLC_EP_EXACT : POLC_EP_LPM;
+}
+
+}  // namespace
+
 MapContents BuildMapContents(const ir::Plan& plan) {
   MapContents contents;
-  for (const ir::PlanEndpoint& endpoint : plan.endpoints) {
-    polc_endpoint_value value{};
-    value.endpoint = endpoint.id;
-    value.identity = endpoint.identity;
-    value.node = endpoint.node;
-    value.flags[POLC_DIR_INGRESS] = DirectionFlags(endpoint.ingress, endpoint.audit);
-    value.flags[POLC_DIR_EGRESS] = DirectionFlags(endpoint.egress, endpoint.audit);
-    for (const ir::PlanAddress& address : endpoint.addresses) contents.endpoints.push_back({EndpointKey(address), value});
-  }
-  for (const ir::PlanPrefix& prefix : plan.prefixes) {
-    polc_ipcache_value value{};
-    value.identity = prefix.identity;
-    value.node = prefix.node;
-    value.local_identity = prefix.local_identity;
-    contents.ipcache.push_back({IpcacheKey(prefix.address, prefix.bits), value});
-  }
+  // (endpoint id, direction) -> which policy lookups can hit.
+  std::map<std::pair<uint32_t, uint8_t>, uint8_t> lookups;
   for (const ir::PlanEntry& entry : plan.entries) {
     polc_policy_value value{};
     value.rule = entry.rule;
@@ -104,26 +101,61 @@ MapContents BuildMapContents(const ir::Plan& plan) {
     key.endpoint = entry.endpoint;
     key.remote_identity = entry.remote_identity;
     key.direction = DirectionCode(entry.direction);
+    uint8_t& flags = lookups[{entry.endpoint, key.direction}];
     if (entry.protocol == ir::kPlanAnyProtocol) {
       // Any protocol: no protocol and no port bits (8.1: the protocol is
       // wildcarded only with the port).
       key.prefixlen = POLC_POLICY_STATIC_PREFIX;
       contents.policy.push_back({key, value});
+      flags |= LookupFlag(entry.remote_identity, false);
       continue;
     }
     key.protocol = entry.protocol;
     for (const MaskedPort& masked : MaskedPorts(entry.port_first, entry.port_last)) {
+      if (masked.bits == 16) {
+        // One port: the longest possible match, so the hash map holds it.
+        polc_policy_exact_key exact{};
+        exact.endpoint = key.endpoint;
+        exact.remote_identity = key.remote_identity;
+        exact.direction = key.direction;
+        exact.protocol = key.protocol;
+        exact.dport = ToNetwork(masked.port);
+        contents.policy_exact.push_back({exact, value});
+        flags |= LookupFlag(entry.remote_identity, true);
+        continue;
+      }
       key.prefixlen = POLC_POLICY_STATIC_PREFIX + 8 + static_cast<uint32_t>(masked.bits);
       key.dport = ToNetwork(masked.port);
       contents.policy.push_back({key, value});
+      flags |= LookupFlag(entry.remote_identity, false);
     }
+  }
+  for (const ir::PlanEndpoint& endpoint : plan.endpoints) {
+    polc_endpoint_value value{};
+    value.endpoint = endpoint.id;
+    value.identity = endpoint.identity;
+    value.node = endpoint.node;
+    value.flags[POLC_DIR_INGRESS] = DirectionFlags(endpoint.ingress, endpoint.audit);
+    value.flags[POLC_DIR_EGRESS] = DirectionFlags(endpoint.egress, endpoint.audit);
+    for (uint8_t dir : {POLC_DIR_INGRESS, POLC_DIR_EGRESS}) {
+      auto found = lookups.find({endpoint.id, dir});
+      if (found != lookups.end()) value.flags[dir] |= found->second;
+    }
+    for (const ir::PlanAddress& address : endpoint.addresses) contents.endpoints.push_back({EndpointKey(address), value});
+  }
+  for (const ir::PlanPrefix& prefix : plan.prefixes) {
+    polc_ipcache_value value{};
+    value.identity = prefix.identity;
+    value.node = prefix.node;
+    value.local_identity = prefix.local_identity;
+    contents.ipcache.push_back({IpcacheKey(prefix.address, prefix.bits), value});
   }
   return contents;
 }
 
 std::vector<RawMap> RawMaps(const MapContents& contents) {
   return {Raw(POLC_MAP_ENDPOINTS, contents.endpoints), Raw(POLC_MAP_IPCACHE, contents.ipcache),
-          Raw(POLC_MAP_POLICY, contents.policy)};
+          Raw(POLC_MAP_POLICY, contents.policy), Raw(POLC_MAP_POLICY_EXACT, contents.policy_exact)};
 }
 
 }  // namespace polc::codegen

@@ -31,7 +31,10 @@ std::vector<MaskedPort> MaskedPorts(uint16_t first, uint16_t last);
 struct MapContents {
   std::vector<std::pair<polc_endpoint_key, polc_endpoint_value>> endpoints;
   std::vector<std::pair<polc_ipcache_key, polc_ipcache_value>> ipcache;
+  // Entries with fewer than 16 port bits (or protocol 0): the LPM trie.
   std::vector<std::pair<polc_policy_key, polc_policy_value>> policy;
+  // Entries of exactly one port / ICMP type: the hash map, looked up first.
+  std::vector<std::pair<polc_policy_exact_key, polc_policy_value>> policy_exact;
 };
 
 MapContents BuildMapContents(const ir::Plan& plan);

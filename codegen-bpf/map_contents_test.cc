@@ -32,7 +32,10 @@ TEST_CASE("BuildMapContents keys the plan as polc_maps.h lays it out", "[codegen
   REQUIRE(contents.endpoints.size() == 2);
   CHECK(contents.endpoints[0].first.family == POLC_FAMILY_IPV4);
   CHECK(contents.endpoints[0].second.endpoint == 1);
-  CHECK(contents.endpoints[0].second.flags[POLC_DIR_EGRESS] == (POLC_EP_ENFORCED | POLC_EP_DEFAULT_DENY));
+  // Endpoint 1 egress: exact entries of identity 257 and of the wildcard,
+  // and the LPM pieces of 8000-8100 (identity kFirstCidrIdentity).
+  CHECK(contents.endpoints[0].second.flags[POLC_DIR_EGRESS] ==
+        (POLC_EP_ENFORCED | POLC_EP_DEFAULT_DENY | POLC_EP_EXACT | POLC_EP_LPM | POLC_EP_ANY_EXACT));
   CHECK(contents.endpoints[0].second.flags[POLC_DIR_INGRESS] == 0);
 
   REQUIRE(contents.ipcache.size() == 4);
@@ -40,20 +43,24 @@ TEST_CASE("BuildMapContents keys the plan as polc_maps.h lays it out", "[codegen
   CHECK(contents.ipcache[3].second.node == 1);
   CHECK(contents.ipcache[3].second.local_identity == ir::kHostIdentity);
 
-  // 7 entries; 8000-8100 is 4 masked ports.
-  REQUIRE(contents.policy.size() == 10);
-  const auto& [dns_key, dns_value] = contents.policy[0];
-  CHECK(dns_key.prefixlen == 96);
+  // 7 entries; 8000-8100 is 4 masked ports, of which 8100 is one port: every
+  // single port goes to the exact map, the 3 wider blocks to the trie.
+  REQUIRE(contents.policy_exact.size() == 7);
+  const auto& [dns_key, dns_value] = contents.policy_exact[0];
   CHECK(dns_key.endpoint == 1);
   CHECK(dns_key.remote_identity == 0);
   CHECK(dns_key.direction == POLC_DIR_EGRESS);
   CHECK(dns_key.protocol == 17);
   CHECK(dns_key.dport == htons(53));
   CHECK(dns_value.rule == 3);
-  CHECK(contents.policy[3].first.prefixlen == 72 + 8 + 10);
-  const auto& [deny_key, deny_value] = contents.policy[7];
+  CHECK(contents.policy_exact[3].first.dport == htons(8100));
+  const auto& [deny_key, deny_value] = contents.policy_exact[4];
   CHECK(deny_key.dport == htons(22));
   CHECK(deny_value.flags == POLC_POLICY_DENY);
+  REQUIRE(contents.policy.size() == 3);
+  CHECK(contents.policy[0].first.prefixlen == 72 + 8 + 10);
+  CHECK(contents.policy[0].first.dport == htons(8000));
+  CHECK(contents.policy[2].first.prefixlen == 72 + 8 + 14);
 }
 
 TEST_CASE("A protocol-0 entry has no protocol and no port bits", "[codegen]") {
@@ -65,6 +72,8 @@ TEST_CASE("A protocol-0 entry has no protocol and no port bits", "[codegen]") {
   CHECK(contents.policy[0].first.protocol == 0);
   CHECK(contents.policy[0].first.dport == 0);
   CHECK(contents.policy[0].second.flags == POLC_POLICY_L7_PROXY);
+  CHECK(contents.policy_exact.empty());
+  CHECK(contents.endpoints[0].second.flags[POLC_DIR_EGRESS] == (POLC_EP_ENFORCED | POLC_EP_DEFAULT_DENY | POLC_EP_LPM));
 }
 
 TEST_CASE("IPv6 prefixes and endpoints use 16 address bytes", "[codegen]") {

@@ -69,11 +69,16 @@ TEST_CASE("polc build writes the object, the manifest and the C, the same bytes 
   CHECK(m["object"] == "a.bpf.o");
   std::vector<std::string> maps;
   for (const auto& map : m["maps"]) maps.push_back(map["name"]);
-  CHECK(maps == std::vector<std::string>{"polc_endpoints", "polc_ipcache", "polc_policy", "polc_ct", "polc_events"});
-  REQUIRE_FALSE(m["maps"][2]["entries"].empty());
-  const auto& entry = m["maps"][2]["entries"][0];
-  CHECK(entry["key"].get<std::string>().size() == 32);  // 16 bytes
-  CHECK(entry["decoded"].contains("rule"));
+  CHECK(maps == std::vector<std::string>{"polc_endpoints", "polc_ipcache", "polc_policy", "polc_policy_exact",
+                                         "polc_ct", "polc_events"});
+  // Single ports go to polc_policy_exact (12-byte keys), the rest to polc_policy (16).
+  REQUIRE(m["maps"][2]["entries"].size() + m["maps"][3]["entries"].size() > 0);
+  for (size_t i : {2, 3}) {
+    for (const auto& entry : m["maps"][i]["entries"]) {
+      CHECK(entry["key"].get<std::string>().size() == (i == 2 ? 32u : 24u));
+      CHECK(entry["decoded"].contains("rule"));
+    }
+  }
   REQUIRE_FALSE(m["rules"].empty());
   CHECK(m["rules"][0]["file"].get<std::string>().rfind("examples/zero-trust/policies/", 0) == 0);
   CHECK(m["rules"][0]["line"].get<int>() > 0);

@@ -47,6 +47,16 @@ struct polc_endpoint_key {
 #define POLC_EP_ENFORCED 0x1     /* policy applies in this direction */
 #define POLC_EP_DEFAULT_DENY 0x2 /* what no entry allows is dropped */
 #define POLC_EP_AUDIT 0x4        /* drops become audited passes (8.4) */
+/*
+ * Which policy lookups can hit for this endpoint and direction, so the
+ * program skips the others (computed from the entries by map_contents.cc):
+ * entries of a specific remote identity in polc_policy_exact / polc_policy,
+ * wildcard-identity (0) entries in polc_policy_exact / polc_policy.
+ */
+#define POLC_EP_EXACT 0x8
+#define POLC_EP_LPM 0x10
+#define POLC_EP_ANY_EXACT 0x20
+#define POLC_EP_ANY_LPM 0x40
 
 struct polc_endpoint_value {
 	polc_u32 endpoint;  /* PlanEndpoint::id, 1.. */
@@ -91,6 +101,21 @@ struct polc_policy_key {
 };
 #define POLC_POLICY_STATIC_PREFIX 72
 #define POLC_POLICY_FULL_PREFIX 96
+
+/*
+ * polc_policy_exact (HASH): the entries of polc_policy_key whose port prefix
+ * is all 16 bits (one port, one ICMP type; protocol != 0), which are kept
+ * here instead of in polc_policy. Such an entry is the longest possible
+ * match, so a hit here is what the trie would return; on a miss the trie
+ * (holding the rest) is asked. Fields as in polc_policy_key.
+ */
+struct polc_policy_exact_key {
+	polc_u32 endpoint;
+	polc_u32 remote_identity;
+	polc_u8 direction;
+	polc_u8 protocol;
+	polc_u16 dport; /* network byte order */
+};
 
 #define POLC_POLICY_DENY 0x1     /* a deny rule's entry: deny wins */
 #define POLC_POLICY_L7_PROXY 0x2 /* allowed at L3/L4; L7 rules need the proxy */
@@ -160,6 +185,7 @@ POLC_STATIC_ASSERT(sizeof(struct polc_endpoint_value) == 16, "polc_endpoint_valu
 POLC_STATIC_ASSERT(sizeof(struct polc_ipcache_key) == 24, "polc_ipcache_key layout");
 POLC_STATIC_ASSERT(sizeof(struct polc_ipcache_value) == 12, "polc_ipcache_value layout");
 POLC_STATIC_ASSERT(sizeof(struct polc_policy_key) == 16, "polc_policy_key layout");
+POLC_STATIC_ASSERT(sizeof(struct polc_policy_exact_key) == 12, "polc_policy_exact_key layout");
 POLC_STATIC_ASSERT(sizeof(struct polc_policy_value) == 8, "polc_policy_value layout");
 POLC_STATIC_ASSERT(sizeof(struct polc_ct_key) == 40, "polc_ct_key layout");
 POLC_STATIC_ASSERT(sizeof(struct polc_ct_value) == 8, "polc_ct_value layout");
@@ -169,6 +195,7 @@ POLC_STATIC_ASSERT(sizeof(struct polc_event) == 56, "polc_event layout");
 #define POLC_MAP_ENDPOINTS "polc_endpoints"
 #define POLC_MAP_IPCACHE "polc_ipcache"
 #define POLC_MAP_POLICY "polc_policy"
+#define POLC_MAP_POLICY_EXACT "polc_policy_exact"
 #define POLC_MAP_CT "polc_ct"
 #define POLC_MAP_EVENTS "polc_events"
 
