@@ -37,7 +37,7 @@ for policies in 1000 10000; do
   /usr/bin/time -f '%e %M' -o "$tmp/time" "$build/polc" build "$dir" -o "$tmp/o.bpf.o" --manifest "$tmp/m.json" \
     --rejected-policies drop 2>/dev/null
   read -r wall rss <"$tmp/time"
-  entries="$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(sum(len(x["entries"]) for x in m["maps"] if x["name"]=="polc_policy"))' "$tmp/m.json" 2>/dev/null || echo '?')"
+  entries="$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(sum(len(x["entries"]) for x in m["maps"] if x["name"] in ("polc_policy", "polc_policy_exact")))' "$tmp/m.json" 2>/dev/null || echo '?')"
   printf '| %s | %s | %s s | %s MB | %s | %s |\n' "$policies" "$policies" "$wall" "$((rss / 1024))" \
     "$(stat -c %s "$tmp/o.bpf.o")" "$entries"
 done

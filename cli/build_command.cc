@@ -21,7 +21,8 @@ namespace {
 constexpr const char* kBuildFooter = R"(What it builds:
   OUT (-o)      an eBPF object (ELF, bpfel, BTF) with two tc programs,
                 polc_egress and polc_ingress, and the maps polc_endpoints,
-                polc_ipcache, polc_policy, polc_ct, polc_events. Compiled in
+                polc_ipcache, polc_policy, polc_policy_exact, polc_ct,
+                polc_events. Compiled in
                 process: no clang binary, no kernel headers. The same inputs
                 give the same bytes.
   --manifest    JSON (schemaVersion 1, docs/MANIFEST.md): every map with its
