@@ -473,7 +473,12 @@ MapSizes ChooseMapSizes(const ir::Plan& plan) {
   sizes.endpoints = AtLeast(contents.endpoints.size(), 1024);
   sizes.ipcache = AtLeast(contents.ipcache.size(), 16384);
   sizes.policy = AtLeast(contents.policy.size(), 16384);  // Cilium's bpf-policy-map-max default (8.3)
-  sizes.policy_exact = AtLeast(contents.policy_exact.size(), 16384);
+  // Four times the entries: the kernel's hash has a power of two of buckets
+  // >= max_entries, and a lookup that misses (the first packet of a
+  // connection no single-port entry allows) walks its whole bucket, so a
+  // sparse table keeps that walk short at any size. With BPF_F_NO_PREALLOC
+  // only the buckets are allocated up front.
+  sizes.policy_exact = AtLeast(contents.policy_exact.size() * 4, 16384);
   sizes.ct = 16384;
   sizes.events_bytes = 1 << 18;
   return sizes;
