@@ -10,16 +10,11 @@
 #include "compiler/lower_cilium_internal.h"
 #include "compiler/lower_inventory.h"
 #include "compiler/lower_policy_test.h"
+#include "compiler/polc_document.h"
 #include "compiler/suggest.h"
 
 namespace polc::compiler {
 namespace {
-
-constexpr std::string_view kApiVersion = "polc.io/v1alpha1";
-
-// The entity names of the format's peer table.
-constexpr std::array<std::string_view, 8> kEntities = {"host",   "remote-node", "world",   "kube-apiserver",
-                                                       "health", "init",        "ingress", "unmanaged"};
 
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates, std::string_view fallback) {
   std::optional<std::string> suggestion = Suggest(word, candidates);
@@ -130,9 +125,9 @@ std::optional<ir::FlowPeer> LowerPeer(const YamlNode& node, std::string_view sid
   }
   if (key == "node") return ir::NodePeer{*text};
   if (key == "entity") {
-    if (std::find(kEntities.begin(), kEntities.end(), *text) == kEntities.end()) {
+    if (std::find(kPolcEntities.begin(), kPolcEntities.end(), *text) == kPolcEntities.end()) {
       ctx.Report(ir::RuleId::kInvalidValue, value.location, fmt::format("'{}' is not an entity of a test peer", *text),
-                 DidYouMean(*text, kEntities, fmt::format("use one of: {}", JoinNames(kEntities))));
+                 DidYouMean(*text, kPolcEntities, fmt::format("use one of: {}", JoinNames(kPolcEntities))));
       return std::nullopt;
     }
     return ir::EntityPeer{*text};
@@ -347,22 +342,7 @@ ir::PolicyTest LowerPolicyTest(const KubeObject& object, LowerContext& ctx) {
   ir::PolicyTest test;
   test.name = object.meta.name;
   test.location = object.location;
-  if (object.api_version != kApiVersion) {
-    const YamlNode* node = object.root->Find("apiVersion");
-    ctx.Report(ir::RuleId::kInvalidValue, node != nullptr ? node->location : object.location,
-               fmt::format("PolicyTest apiVersion '{}' is not known", object.api_version),
-               fmt::format("use apiVersion: {}", kApiVersion));
-  }
-  FieldReader root(*object.root, "a PolicyTest", {"apiVersion", "kind", "metadata", "spec"}, ctx);
-  if (!root.Require("metadata")) return test;
-  if (const YamlNode* metadata = root.Map("metadata")) {
-    FieldReader meta(*metadata, "the PolicyTest metadata", {"name", "namespace", "labels", "annotations"}, ctx);
-    if (meta.Require("name")) meta.String("name");
-    meta.StringMap("labels");
-    meta.StringMap("annotations");
-  }
-  if (!root.Require("spec")) return test;
-  const YamlNode* spec_node = root.Map("spec");
+  const YamlNode* spec_node = ReadPolcDocumentSpec(object, "PolicyTest", ctx);
   if (spec_node == nullptr) return test;
   FieldReader spec(*spec_node, "the PolicyTest spec", {"policies", "settings", "inventory", "cases"}, ctx);
   test.policies = spec.StringList("policies");

@@ -9,16 +9,11 @@
 #include <set>
 
 #include "compiler/lower_common.h"
+#include "compiler/polc_document.h"
 #include "compiler/suggest.h"
 
 namespace polc::compiler {
 namespace {
-
-constexpr std::string_view kApiVersion = "polc.io/v1alpha1";
-
-// The entities a statement may name: those of the PolicyTest peer table.
-constexpr std::array<std::string_view, 8> kEntities = {"host",   "remote-node", "world",   "kube-apiserver",
-                                                       "health", "init",        "ingress", "unmanaged"};
 
 std::string Join(std::span<const std::string_view> names) {
   std::string out;
@@ -145,10 +140,10 @@ std::optional<ir::PeerSetSpec> LowerTo(const YamlNode& node, LowerContext& ctx) 
   };
   list(
       "entities", to.entities,
-      [](const std::string& t) { return std::find(kEntities.begin(), kEntities.end(), t) != kEntities.end(); },
+      [](const std::string& t) { return std::find(kPolcEntities.begin(), kPolcEntities.end(), t) != kPolcEntities.end(); },
       "an entity", [](const std::string& t) {
-        std::optional<std::string> s = Suggest(t, kEntities);
-        return s ? fmt::format("did you mean '{}'?", *s) : fmt::format("use one of: {}", Join(kEntities));
+        std::optional<std::string> s = Suggest(t, kPolcEntities);
+        return s ? fmt::format("did you mean '{}'?", *s) : fmt::format("use one of: {}", Join(kPolcEntities));
       });
   list("cidrs", to.cidrs, LooksLikeCidr, "a CIDR",
        [](const std::string&) { return std::string("write an address prefix such as 10.0.0.0/8 or fd00::/64"); });
@@ -330,22 +325,7 @@ ir::PropertySet LowerPropertySet(const KubeObject& object, LowerContext& ctx) {
   ir::PropertySet set;
   set.name = object.meta.name;
   set.location = object.location;
-  if (object.api_version != kApiVersion) {
-    const YamlNode* node = object.root->Find("apiVersion");
-    ctx.Report(ir::RuleId::kInvalidValue, node != nullptr ? node->location : object.location,
-               fmt::format("PropertySet apiVersion '{}' is not known", object.api_version),
-               fmt::format("use apiVersion: {}", kApiVersion));
-  }
-  FieldReader root(*object.root, "a PropertySet", {"apiVersion", "kind", "metadata", "spec"}, ctx);
-  if (!root.Require("metadata")) return set;
-  if (const YamlNode* metadata = root.Map("metadata")) {
-    FieldReader meta(*metadata, "the PropertySet metadata", {"name", "namespace", "labels", "annotations"}, ctx);
-    if (meta.Require("name")) meta.String("name");
-    meta.StringMap("labels");
-    meta.StringMap("annotations");
-  }
-  if (!root.Require("spec")) return set;
-  const YamlNode* spec_node = root.Map("spec");
+  const YamlNode* spec_node = ReadPolcDocumentSpec(object, "PropertySet", ctx);
   if (spec_node == nullptr) return set;
   FieldReader spec(*spec_node, "the PropertySet spec", {"assertions"}, ctx);
   if (!spec.Require("assertions")) return set;
