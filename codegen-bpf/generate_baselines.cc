@@ -1,5 +1,5 @@
-// The parse code below is the IPv4 TCP/UDP subset of generate_c.cc's, word
-// for word, so the baselines and polc's program differ only in what they do
+// The parse code is generate_c.cc's own (GenerateParseC) for IPv4 with TCP
+// and UDP, so the baselines and polc's program differ only in what they do
 // after parsing. The parsed fields are folded into the return value: without
 // that, clang drops a parse whose result nothing reads, and the "floor"
 // would measure an empty program.
@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstring>
+
+#include "codegen-bpf/generate_c.h"
 
 namespace polc::codegen {
 namespace {
@@ -16,57 +18,14 @@ constexpr const char* kHead = R"(/* SPDX-License-Identifier: (GPL-2.0-only OR MI
 #include "polc_runtime.h"
 #include "polc_maps.h"
 
-struct packet {
-	__u8 family;
-	__u8 protocol;
-	__be16 sport;
-	__be16 dport;
-	__u8 saddr[16];
-	__u8 daddr[16];
-};
-
-static __always_inline void parse_l4(struct packet *pkt, void *l4, void *data_end)
-{
-	switch (pkt->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	{
-		struct l4ports *ports = l4;
-
-		if ((void *)(ports + 1) > data_end)
-			return;
-		pkt->sport = ports->source;
-		pkt->dport = ports->dest;
-		return;
-	}
-	}
-}
-
-static __always_inline int parse_packet(struct __sk_buff *skb, struct packet *pkt)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct ethhdr *eth = data;
-
-	if ((void *)(eth + 1) > data_end)
-		return 0;
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = (void *)(eth + 1);
-
-		if ((void *)(ip + 1) > data_end || ip->ihl < 5)
-			return 0;
-		pkt->family = POLC_FAMILY_IPV4;
-		pkt->protocol = ip->protocol;
-		__builtin_memcpy(pkt->saddr, &ip->saddr, 4);
-		__builtin_memcpy(pkt->daddr, &ip->daddr, 4);
-		if (!(ip->frag_off & bpf_htons(0x1fff)))
-			parse_l4(pkt, (void *)ip + ip->ihl * 4, data_end);
-		return 1;
-	}
-	return 0;
-}
-
 )";
+
+// The header and polc's parse for IPv4 with TCP and UDP.
+std::string Head() {
+  ir::PlanFeatures ipv4;
+  ipv4.ipv4 = true;
+  return kHead + GenerateParseC(ipv4);
+}
 
 constexpr const char* kTail = R"(
 char _license[] SEC("license") = "Dual MIT/GPL";
@@ -188,19 +147,19 @@ int baseline(struct __sk_buff *skb)
 
 }  // namespace
 
-std::string GenerateFloorC() { return std::string(kHead) + kFloor + kTail; }
+std::string GenerateFloorC() { return Head() + kFloor + kTail; }
 
 std::string GenerateFloorLookupC(uint32_t max_entries) {
   std::string program = kFloorLookup;
   program.replace(program.find("@MAX@"), 5, std::to_string(max_entries));
-  return std::string(kHead) + program + kTail;
+  return Head() + program + kTail;
 }
 
 std::string GenerateLinearScanC(uint32_t rules) {
   std::string program = kScan;
   for (size_t at = program.find("@RULES@"); at != std::string::npos; at = program.find("@RULES@"))
     program.replace(at, 7, std::to_string(rules));
-  return std::string(kHead) + program + kTail;
+  return Head() + program + kTail;
 }
 
 std::vector<uint8_t> ScanRuleBytes(const ScanRule& rule) {

@@ -74,7 +74,9 @@ struct {
 	__uint(max_entries, @EVENTS_BYTES@);
 } polc_events SEC(".maps");
 
-/* The fields of a packet that policy looks at. Ports in network order. */
+)";
+
+constexpr const char* kPacketStruct = R"(/* The fields of a packet that policy looks at. Ports in network order. */
 struct packet {
 	__u8 family;
 	__u8 protocol;
@@ -484,6 +486,21 @@ MapSizes ChooseMapSizes(const ir::Plan& plan) {
   return sizes;
 }
 
+std::string GenerateParseC(const ir::PlanFeatures& f) {
+  std::string c = kPacketStruct;
+  c += kParseL4Head;
+  if (f.sctp) c += kParseL4Sctp;
+  c += kParseL4Ports;
+  if (f.icmp) c += kParseL4Icmp;
+  c += kParseL4Tail;
+
+  c += kParseHead;
+  if (f.ipv4) c += kParseIpv4;
+  if (f.ipv6) c += kParseIpv6;
+  c += kParseTail;
+  return c;
+}
+
 std::string GenerateBpfC(const ir::Plan& plan) {
   ir::PlanFeatures f = EffectiveFeatures(plan);
   MapSizes sizes = ChooseMapSizes(plan);
@@ -497,16 +514,7 @@ std::string GenerateBpfC(const ir::Plan& plan) {
   Replace(c, "@CT_MAX@", std::to_string(sizes.ct));
   Replace(c, "@EVENTS_BYTES@", std::to_string(sizes.events_bytes));
 
-  c += kParseL4Head;
-  if (f.sctp) c += kParseL4Sctp;
-  c += kParseL4Ports;
-  if (f.icmp) c += kParseL4Icmp;
-  c += kParseL4Tail;
-
-  c += kParseHead;
-  if (f.ipv4) c += kParseIpv4;
-  if (f.ipv6) c += kParseIpv6;
-  c += kParseTail;
+  c += GenerateParseC(f);
 
   std::string conntrack = kConntrack;
   Replace(conntrack, "@ICMP_CT@", f.icmp ? kIcmpConntrack : "");

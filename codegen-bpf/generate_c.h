@@ -30,6 +30,10 @@ struct MapSizes {
 };
 MapSizes ChooseMapSizes(const ir::Plan& plan);
 
+// `struct packet`, parse_l4 and parse_packet for the features `f` (also
+// the parse of the bench's baselines, codegen-bpf/generate_baselines.h).
+std::string GenerateParseC(const ir::PlanFeatures& f);
+
 // The program text; includes "polc_runtime.h" and "polc_maps.h"
 // (codegen-bpf/bpf/). Deterministic.
 std::string GenerateBpfC(const ir::Plan& plan);
